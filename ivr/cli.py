@@ -1,0 +1,46 @@
+"""The ``ivr`` command group.
+
+Every command lives beside the code it drives and is registered here. Any IvrError becomes
+one readable sentence on stderr and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from ivr import __version__
+from ivr.errors import IvrError
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="ivr")
+def cli() -> None:
+    """Run, check and phone the migrant support helpline."""
+
+
+def _register() -> None:
+    """Attach every subcommand to the group."""
+    # -- commands: each module owns its own; keep this list sorted --
+    pass
+
+
+_register()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``ivr`` console script."""
+    try:
+        cli.main(args=argv, prog_name="ivr", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except IvrError as exc:
+        click.echo(f"ivr: {exc}", err=True)
+        sys.exit(1)
