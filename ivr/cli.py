@@ -23,7 +23,9 @@ def cli() -> None:
 def _register() -> None:
     """Attach every subcommand to the group."""
     # -- commands: each module owns its own; keep this list sorted --
-    pass
+    from ivr.translations import translations
+
+    cli.add_command(translations)
 
 
 _register()

@@ -1,0 +1,62 @@
+"""Settings: defaults, then ``IVR_*`` environment variables, then the app factory's mapping.
+
+Signature validation is on unless ``IVR_VALIDATE_SIGNATURES`` says otherwise, and turning it
+off is logged loudly at start-up. ``TWILIO_AUTH_TOKEN`` is accepted as an alias of
+``IVR_AUTH_TOKEN``, the name Twilio's own tools use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ivr.errors import ConfigError
+
+DEFAULTS: dict[str, Any] = {
+    "IVR_AUTH_TOKEN": "",  # Twilio auth token: validates webhooks, authenticates REST calls
+    "TWILIO_ACCOUNT_SID": "",  # needed for REST calls (SMS)
+    "IVR_VALIDATE_SIGNATURES": True,
+    "IVR_PUBLIC_BASE_URL": "",  # https://ivr.example.pt when behind a proxy
+    "IVR_MENUS": "menus",
+    "IVR_PROMPTS": "prompts",
+    "IVR_LOCALES": "locales",
+    "IVR_FALLBACK_NUMBER": "",  # dialled, with an apology, when the application fails
+    "IVR_SMS": "auto",  # on, off, or auto (on when TWILIO_ACCOUNT_SID is set)
+    "IVR_SMS_FROM": "",  # sender of SMS; default: the number the caller dialled
+    "IVR_TWILIO_API_URL": "",  # another REST API base, such as the simulator's
+    "IVR_DATABASE_URL": "",
+}
+ALIASES = {"TWILIO_AUTH_TOKEN": "IVR_AUTH_TOKEN"}
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+def from_environ(environ: Mapping[str, str]) -> dict[str, Any]:
+    """Read the settings that the environment overrides."""
+    settings: dict[str, Any] = {}
+    for alias, key in ALIASES.items():
+        if alias in environ:
+            settings[key] = environ[alias]
+    for key, default in DEFAULTS.items():
+        if key in environ:
+            settings[key] = parse_bool(key, environ[key]) if isinstance(default, bool) else (
+                environ[key])
+    return settings
+
+
+def parse_bool(key: str, value: str) -> bool:
+    """Read a yes/no setting, refusing anything ambiguous."""
+    text = value.strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ConfigError(f"{key} must be true or false, not {value!r}")
+
+
+def sms_enabled(config: Mapping[str, Any]) -> bool:
+    """Tell whether the helpline may send text messages."""
+    mode = str(config["IVR_SMS"]).lower()
+    if mode not in {"auto", "on", "off"}:
+        raise ConfigError(f"IVR_SMS must be on, off or auto, not {mode!r}")
+    return mode == "on" or (mode == "auto" and bool(config["TWILIO_ACCOUNT_SID"]))

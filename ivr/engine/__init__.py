@@ -1,0 +1,44 @@
+"""The call state machine, pure: ``step(menu, state, event, now) -> (actions, next state)``.
+
+See ``machine.py`` for the rules. Nothing here imports flask or twilio, reads the clock, the
+environment or a global.
+"""
+
+from __future__ import annotations
+
+from ivr.engine.actions import (
+    Action,
+    Dial,
+    Endpoint,
+    Gather,
+    Hangup,
+    Record,
+    Redirect,
+    SaveVoicemail,
+    SendSms,
+    Speak,
+    Target,
+)
+from ivr.engine.machine import IllegalEvent, recover, step
+from ivr.engine.state import CallState, Caller, Event, EventKind
+
+__all__ = [
+    "Action",
+    "CallState",
+    "Caller",
+    "Dial",
+    "Endpoint",
+    "Event",
+    "EventKind",
+    "Gather",
+    "Hangup",
+    "IllegalEvent",
+    "Record",
+    "Redirect",
+    "SaveVoicemail",
+    "SendSms",
+    "Speak",
+    "Target",
+    "recover",
+    "step",
+]

@@ -1,0 +1,104 @@
+"""What the engine asks the telephone to do. ``ivr.twiml`` turns these into TwiML.
+
+Actions are plain frozen data. Two of them are *effects* (SendSms, SaveVoicemail) that the
+web shell performs before rendering; each carries what to say on success and on failure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TypeAlias
+
+from ivr.engine.state import CallState
+from ivr.prompts import Speech
+
+
+class Endpoint(StrEnum):
+    """The webhook a target URL points to; each turns a request into one kind of event."""
+
+    ENTER = "enter"
+    INPUT = "input"
+    DIAL = "dial"
+    RECORD = "record"
+
+
+@dataclass(frozen=True)
+class Target:
+    """A webhook URL to come back to, with the state it carries."""
+
+    endpoint: Endpoint
+    state: CallState
+
+
+@dataclass(frozen=True)
+class Speak:
+    """Say or play prompts, in order."""
+
+    speech: tuple[Speech, ...]
+
+
+@dataclass(frozen=True)
+class Gather:
+    """Say prompts while listening for keys; the keys go to ``target``."""
+
+    speech: tuple[Speech, ...]
+    target: Target
+    timeout: int
+    num_digits: int | None = 1
+    finish_on_key: str = ""
+
+
+@dataclass(frozen=True)
+class Dial:
+    """Put the caller through to a number; the outcome goes to ``target``."""
+
+    number: str
+    target: Target
+    timeout: int
+
+
+@dataclass(frozen=True)
+class Record:
+    """Record the caller after a beep; the recording goes to ``target``."""
+
+    target: Target
+    max_length: int
+    timeout: int = 5
+    finish_on_key: str = "#"
+
+
+@dataclass(frozen=True)
+class Redirect:
+    """Continue the call at another webhook."""
+
+    target: Target
+
+
+@dataclass(frozen=True)
+class Hangup:
+    """End the call."""
+
+
+@dataclass(frozen=True)
+class SendSms:
+    """Send the caller a text message, then say whether it went."""
+
+    to: str
+    lines: tuple[Speech, ...]
+    lang: str
+    sent: Speech
+    failed: Speech
+
+
+@dataclass(frozen=True)
+class SaveVoicemail:
+    """Keep a voicemail's metadata; nothing is said about it."""
+
+    recording_url: str
+    duration: int
+    node: str
+    lang: str | None
+
+
+Action: TypeAlias = Speak | Gather | Dial | Record | Redirect | Hangup | SendSms | SaveVoicemail

@@ -1,0 +1,97 @@
+"""Actions -> TwiML. The only module that imports ``twilio.twiml``.
+
+Effects (SendSms, SaveVoicemail) must have been performed by the shell before rendering.
+Consecutive sentences in the same voice are joined into one <Say>, which keeps the document
+small and lets the voice read them with natural pauses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+
+from twilio.twiml.voice_response import Gather as TwimlGather
+from twilio.twiml.voice_response import VoiceResponse
+
+from ivr.engine.actions import (
+    Action,
+    Dial,
+    Gather,
+    Hangup,
+    Record,
+    Redirect,
+    Speak,
+    Target,
+)
+from ivr.prompts import Play, Say, Speech, Utterance
+
+Resolve = Callable[[Speech], Utterance]
+UrlFor = Callable[[Target], str]
+AudioUrl = Callable[[Play], str]
+
+CONTENT_TYPE = "text/xml; charset=utf-8"
+
+
+def render(actions: Iterable[Action], resolve: Resolve, url_for: UrlFor,
+           audio_url: AudioUrl) -> str:
+    """Render actions as a TwiML document."""
+    response = VoiceResponse()
+    for action in actions:
+        match action:
+            case Speak(speech=speech):
+                _speak(response, speech, resolve, audio_url)
+            case Gather():
+                gather = response.gather(
+                    input="dtmf", action=url_for(action.target), method="POST",
+                    timeout=action.timeout, num_digits=action.num_digits,
+                    finish_on_key=action.finish_on_key)
+                _speak(gather, action.speech, resolve, audio_url)
+            case Dial():
+                response.dial(action.number, action=url_for(action.target), method="POST",
+                              timeout=action.timeout)
+            case Record():
+                response.record(action=url_for(action.target), method="POST",
+                                max_length=action.max_length, timeout=action.timeout,
+                                finish_on_key=action.finish_on_key, play_beep=True)
+            case Redirect(target=target):
+                response.redirect(url_for(target), method="POST")
+            case Hangup():
+                response.hangup()
+            case _:
+                raise TypeError(f"{type(action).__name__} must be performed before rendering")
+    return str(response)
+
+
+def _speak(parent: VoiceResponse | TwimlGather, speech: Iterable[Speech], resolve: Resolve,
+           audio_url: AudioUrl) -> None:
+    """Append <Say> and <Play> verbs, joining neighbouring sentences of one voice."""
+    pending: Say | None = None
+    for utterance in map(resolve, speech):
+        if isinstance(utterance, Say) and pending is not None and _same_voice(pending, utterance):
+            pending = Say(f"{pending.text} {utterance.text}", pending.lang, pending.language,
+                          pending.voice)
+            continue
+        if pending is not None:
+            parent.say(pending.text, voice=pending.voice, language=pending.language)
+            pending = None
+        if isinstance(utterance, Say):
+            pending = utterance
+        else:
+            parent.play(audio_url(utterance))
+    if pending is not None:
+        parent.say(pending.text, voice=pending.voice, language=pending.language)
+
+
+def _same_voice(a: Say, b: Say) -> bool:
+    """Tell whether two sentences are spoken by the same voice in the same language."""
+    return a.voice == b.voice and a.language == b.language
+
+
+def apology(sentences: Sequence[Say], then: str | None = None) -> str:
+    """Render a last-ditch answer that needs nothing but text: say it, then dial or hang up."""
+    response = VoiceResponse()
+    for sentence in sentences:
+        response.say(sentence.text, voice=sentence.voice, language=sentence.language)
+    if then:
+        response.dial(then)
+    response.hangup()
+    return str(response)

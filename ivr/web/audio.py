@@ -1,0 +1,27 @@
+"""Recorded prompts, served to Twilio's <Play> with safe paths and cache headers."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, Response, abort, current_app, send_from_directory
+
+from ivr.i18n import LANGUAGES
+from ivr.web.runtime import AUDIO_SUFFIX, RUNTIME_KEY, Runtime
+
+bp = Blueprint("audio", __name__, url_prefix="/audio")
+PROMPT_ID = re.compile(r"^[a-z][a-z0-9_.]{0,79}$")
+CACHE_SECONDS = 24 * 3600
+
+
+@bp.get("/<lang>/<name>")
+def prompt(lang: str, name: str) -> Response:
+    """Send prompts/<lang>/<prompt id>.wav; anything else is a 404."""
+    prompt_id = name.removesuffix(AUDIO_SUFFIX)
+    if lang not in LANGUAGES or not name.endswith(AUDIO_SUFFIX) or not PROMPT_ID.match(
+            prompt_id) or ".." in prompt_id:
+        abort(404)
+    runtime: Runtime = current_app.extensions[RUNTIME_KEY]
+    folder = (runtime.prompts_dir / lang).resolve()
+    return send_from_directory(folder, name, mimetype="audio/wav", max_age=CACHE_SECONDS,
+                               conditional=True)

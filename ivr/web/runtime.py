@@ -1,0 +1,71 @@
+"""What a running app needs to answer calls, built once at start-up.
+
+The menu, the catalogues and the list of recordings are loaded here; a bad menu or a missing
+catalogue stops the start with a clear error instead of failing a caller later.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ivr.clock import Clock
+from ivr.i18n import LANGUAGES, load_catalogues
+from ivr.menu import Menu, load_menu
+from ivr.menu.model import LanguageNode
+from ivr.prompts import Resolver
+from ivr.web.messenger import Messenger
+
+RUNTIME_KEY = "ivr"
+AUDIO_SUFFIX = ".wav"
+
+
+@dataclass
+class Runtime:
+    """The loaded menu and everything needed to speak it."""
+
+    menu: Menu
+    resolver: Resolver
+    clock: Clock
+    messenger: Messenger | None
+    prompts_dir: Path
+
+
+def build_runtime(config: Mapping[str, Any], clock: Clock, messenger: Messenger | None
+                  ) -> Runtime:
+    """Load the menu, catalogues and recordings named by the settings."""
+    menu = load_menu(Path(config["IVR_MENUS"]))
+    languages = sorted(menu_languages(menu))
+    catalogues = load_catalogues(Path(config["IVR_LOCALES"]), languages)
+    prompts_dir = Path(config["IVR_PROMPTS"])
+    resolver = Resolver(menu.sources, catalogues, find_recordings(prompts_dir))
+    return Runtime(menu, resolver, clock, messenger, prompts_dir)
+
+
+def menu_languages(menu: Menu) -> set[str]:
+    """Return every language a caller of this menu can hear, fallbacks included."""
+    codes = set(menu.flow.default_languages)
+    for node in menu.flow.nodes.values():
+        if isinstance(node, LanguageNode):
+            codes.update(c for c in node.options.values() if isinstance(c, str))
+    for code in list(codes):
+        fallback = LANGUAGES[code].fallback
+        while fallback is not None:
+            codes.add(fallback)
+            fallback = LANGUAGES[fallback].fallback
+    return codes
+
+
+def find_recordings(prompts_dir: Path) -> frozenset[tuple[str, str]]:
+    """List the recorded prompts as (language, prompt id) pairs."""
+    if not prompts_dir.is_dir():
+        return frozenset()
+    return frozenset(
+        (lang, path.name.removesuffix(AUDIO_SUFFIX))
+        for lang in LANGUAGES
+        if (prompts_dir / lang).is_dir()
+        for path in (prompts_dir / lang).iterdir()
+        if path.name.endswith(AUDIO_SUFFIX) and path.is_file()
+    )

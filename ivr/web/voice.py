@@ -1,0 +1,214 @@
+"""Voice webhooks: Twilio's request -> event -> ``engine.step`` -> actions -> TwiML.
+
+    POST /voice/incoming   a new call (configure this URL on the line's numbers)
+    POST /voice/enter      arrive at the node named in the query
+    POST /voice/input      keys pressed (Digits) or silence (no Digits) at that node
+    POST /voice/dial       a Dial ended (DialCallStatus)
+    POST /voice/record     a Record ended (RecordingUrl, or nothing when empty)
+    POST /voice/status     call status callbacks; answered with an empty document
+
+The state of the call is in the signed query string, never in memory. Whatever goes wrong,
+the answer is valid TwiML with ``Content-Type: text/xml``: a bad node id, garbage digits or a
+missing field become an apology and a sensible next step, never a 500 page.
+"""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import urlencode
+
+import phonenumbers
+from flask import Blueprint, Response, current_app, request
+from werkzeug.datastructures import MultiDict
+
+from ivr.config import sms_enabled
+from ivr.engine import (
+    Action,
+    CallState,
+    Caller,
+    Endpoint,
+    Event,
+    EventKind,
+    SaveVoicemail,
+    SendSms,
+    Speak,
+    Target,
+    recover,
+    step,
+)
+from ivr.errors import EngineError, IvrError
+from ivr.privacy import mask_number
+from ivr.prompts import Literal, Play
+from ivr.twiml import CONTENT_TYPE, render
+from ivr.web.runtime import RUNTIME_KEY, Runtime
+from ivr.web.security import require_signature
+
+bp = Blueprint("voice", __name__, url_prefix="/voice")
+bp.before_request(require_signature)
+log = logging.getLogger(__name__)
+
+MOBILE_TYPES = frozenset({phonenumbers.PhoneNumberType.MOBILE,
+                          phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE})
+KEYPAD = frozenset("0123456789*#")
+MAX_DIGITS = 32
+
+
+def params() -> MultiDict[str, str]:
+    """Return Twilio's parameters: the form of a POST, the query string of a GET."""
+    return request.form if request.method == "POST" else request.args
+
+
+def runtime() -> Runtime:
+    """Return the running app's runtime."""
+    return current_app.extensions[RUNTIME_KEY]  # type: ignore[no-any-return]
+
+
+def twiml_response(xml: str, status: int = 200) -> Response:
+    """Wrap a TwiML document in a response Twilio accepts."""
+    return Response(xml, status=status, content_type=CONTENT_TYPE)
+
+
+@bp.route("/incoming", methods=["GET", "POST"])
+def incoming() -> Response:
+    """Answer a new call at the flow's entry."""
+    rt = runtime()
+    log.info("call %s from %s", _call_sid(), mask_number(params().get("From", "")))
+    return _answer(rt, CallState(rt.menu.flow.entry), EventKind.ENTER)
+
+
+@bp.route("/enter", methods=["GET", "POST"])
+def enter() -> Response:
+    """Arrive at a node named in the query."""
+    return _answer(runtime(), _state(), EventKind.ENTER)
+
+
+@bp.route("/input", methods=["GET", "POST"])
+def input_() -> Response:
+    """Take the caller's keys, or their silence."""
+    has_input = "Digits" in params() or "SpeechResult" in params()
+    return _answer(runtime(), _state(), EventKind.INPUT if has_input else EventKind.SILENCE)
+
+
+@bp.route("/dial", methods=["GET", "POST"])
+def dial() -> Response:
+    """Take the outcome of a transfer."""
+    return _answer(runtime(), _state(), EventKind.DIAL_DONE)
+
+
+@bp.route("/record", methods=["GET", "POST"])
+def record() -> Response:
+    """Take a voicemail, or note that none was left."""
+    has_recording = bool(params().get("RecordingUrl")) and _int("RecordingDuration") > 0
+    kind = EventKind.RECORDED if has_recording else EventKind.NO_RECORDING
+    return _answer(runtime(), _state(), kind)
+
+
+@bp.route("/status", methods=["GET", "POST"])
+def status() -> Response:
+    """Log a call status callback."""
+    log.info("call %s status %s after %ss", _call_sid(), params().get("CallStatus", "?"),
+             params().get("CallDuration", "?"))
+    return twiml_response('<?xml version="1.0" encoding="UTF-8"?><Response />')
+
+
+# -- the path of every webhook ----------------------------------------------------------------
+
+
+def _answer(rt: Runtime, state: CallState, kind: EventKind) -> Response:
+    """Run one engine step and render it; recover from anything the engine refuses."""
+    event = _event(kind)
+    now = rt.clock.now()
+    try:
+        actions, _ = step(rt.menu, state, event, now)
+    except EngineError as exc:
+        log.warning("call %s: %s; starting again from a safe place", _call_sid(), exc)
+        actions, _ = recover(rt.menu, state, event, now)
+    performed = _perform(rt, actions)
+    return twiml_response(render(performed, rt.resolver.utter, _url_for, _audio_url))
+
+
+def _state() -> CallState:
+    """Read the call state from the signed query string."""
+    return CallState.from_query(request.args, default_node="")
+
+
+def _event(kind: EventKind) -> Event:
+    """Build an event from Twilio's form parameters, tolerating any of them missing."""
+    form = params()
+    digits = "".join(ch for ch in form.get("Digits", "") if ch in KEYPAD)[:MAX_DIGITS]
+    return Event(
+        kind=kind,
+        caller=_caller(form.get("From", "")),
+        digits=digits,
+        speech=form.get("SpeechResult", "")[:200],
+        dial_status=form.get("DialCallStatus", "failed"),
+        recording_url=form.get("RecordingUrl", ""),
+        recording_duration=_int("RecordingDuration"),
+    )
+
+
+def _caller(number: str) -> Caller:
+    """Read the caller's country and whether the number can receive SMS."""
+    try:
+        parsed = phonenumbers.parse(number, None)
+    except phonenumbers.NumberParseException:
+        return Caller(number=number)
+    region = phonenumbers.region_code_for_number(parsed)
+    is_mobile = phonenumbers.number_type(parsed) in MOBILE_TYPES
+    can_sms = is_mobile and sms_enabled(current_app.config) and runtime().messenger is not None
+    return Caller(number, region, is_mobile, can_sms)
+
+
+def _int(name: str) -> int:
+    """Read an integer form field; anything else is 0."""
+    value = params().get(name, "")
+    return int(value) if value.isdigit() else 0
+
+
+def _call_sid() -> str:
+    """Return the call's SID for the logs."""
+    return params().get("CallSid", "-")[:40]
+
+
+def _perform(rt: Runtime, actions: tuple[Action, ...]) -> list[Action]:
+    """Carry out effects, replacing each with what the caller should hear about it."""
+    performed: list[Action] = []
+    for action in actions:
+        if isinstance(action, SendSms):
+            performed.append(Speak((action.sent if _send_sms(rt, action) else action.failed,)))
+        elif isinstance(action, SaveVoicemail):
+            log.info("voicemail for call %s from %s: %s (%ss) at node %s", _call_sid(),
+                     mask_number(params().get("From", "")), action.recording_url,
+                     action.duration, action.node)
+        else:
+            performed.append(action)
+    return performed
+
+
+def _send_sms(rt: Runtime, sms: SendSms) -> bool:
+    """Send a text message built from prompts; report whether it went."""
+    if rt.messenger is None:
+        return False
+    try:
+        body = "\n".join(line.text if isinstance(line, Literal) else rt.resolver.text(line)[0]
+                         for line in sms.lines)
+    except IvrError:
+        log.exception("could not write the SMS")
+        return False
+    sender = current_app.config["IVR_SMS_FROM"] or params().get("To", "")
+    return rt.messenger.send(sms.to, sender, body)
+
+
+def _url_for(target: Target) -> str:
+    """Build the URL of a webhook, absolute when a public base URL is configured."""
+    base = current_app.config["IVR_PUBLIC_BASE_URL"].rstrip("/")
+    return f"{base}/voice/{target.endpoint.value}?{urlencode(target.state.to_query())}"
+
+
+def _audio_url(play: Play) -> str:
+    """Build the URL of a recorded prompt."""
+    base = current_app.config["IVR_PUBLIC_BASE_URL"].rstrip("/")
+    return f"{base}/audio/{play.lang}/{play.prompt_id}.wav"
+
+
+__all__ = ["Endpoint", "bp", "params", "twiml_response"]
