@@ -1,0 +1,1 @@
+"""A faithful local Twilio: run any TwiML app's calls without a phone or the internet."""

@@ -1,0 +1,266 @@
+"""Enqueue, Leave and ``<Dial><Queue>``: FIFO queues shared by every leg (§3.7-§3.9).
+
+A queued caller hears the wait URL's TwiML, fetched again each time it ends, until an agent
+leg dequeues them, a ``<Leave>`` or the REST API takes them out, or they hang up. Twilio
+requests the Enqueue action at once after Leave, and after the bridge when dequeued.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from ivr.simulator import behaviour
+from ivr.simulator.bridge import DialResult, DialSpec, bridge_seconds
+from ivr.simulator.kernel import Event, Flow, Interrupt, Kernel, instant
+from ivr.simulator.legs import Leg
+from ivr.simulator.outcomes import Continue, Ended, Fetch, Left, Outcome
+from ivr.simulator.sids import SidKind, Sids
+from ivr.simulator.transcript import EndReason
+from ivr.simulator.twiml import Document, text_of
+from ivr.simulator.waiting import play_wait_documents
+
+if TYPE_CHECKING:
+    from ivr.simulator.interpreter import LegRunner
+
+#: Verbs a wait URL document may use. [V §3.7 via SignalWire's mirror]
+WAIT_URL_VERBS = frozenset({"Play", "Say", "Pause", "Hangup", "Redirect", "Leave", "Gather"})
+
+
+@dataclass(frozen=True)
+class Dequeue:
+    """An agent took the member: the TwiML to play them first, and the bridge's end."""
+
+    agent: Leg
+    url: str | None
+    method: str
+    connected: Event
+    ended: Event
+
+
+@dataclass(eq=False)
+class Member:
+    """A leg waiting in a queue."""
+
+    leg: Leg
+    enqueued_at: float
+    dequeued: Event
+
+
+@dataclass(eq=False)
+class Queue:
+    """A named FIFO queue."""
+
+    sid: str
+    name: str
+    max_size: int
+    created_at: float
+    members: list[Member] = field(default_factory=list)
+    waits: list[float] = field(default_factory=list)
+    arrivals: list[Event] = field(default_factory=list)
+
+    def position(self, member: Member) -> int:
+        """Return a member's 1-based place in line."""
+        return self.members.index(member) + 1
+
+    def average_wait(self) -> int:
+        """Return the average seconds past members waited."""
+        return round(sum(self.waits) / len(self.waits)) if self.waits else 0
+
+    def remove(self, member: Member, now: float) -> None:
+        """Take a member out of line, keeping its wait for the average."""
+        if member in self.members:
+            self.members.remove(member)
+            self.waits.append(now - member.enqueued_at)
+
+
+class Queues:
+    """Every queue of the simulation, created on first use."""
+
+    def __init__(self, sids: Sids, kernel: Kernel) -> None:
+        self._sids = sids
+        self._kernel = kernel
+        self._by_name: dict[str, Queue] = {}
+
+    def named(self, name: str) -> Queue:
+        """Return the queue called ``name``, creating it."""
+        if name not in self._by_name:
+            sid = self._sids.new(SidKind.QUEUE)
+            queue = Queue(sid, name, behaviour.QUEUE_DEFAULT_MAX_SIZE, self._kernel.now)
+            self._by_name[name] = queue
+        return self._by_name[name]
+
+    def all(self) -> list[Queue]:
+        """Return every queue, oldest first."""
+        return list(self._by_name.values())
+
+    def member_of(self, call_sid: str) -> tuple[Queue, Member] | None:
+        """Find where a call is waiting."""
+        for queue in self._by_name.values():
+            for member in queue.members:
+                if member.leg.sid == call_sid:
+                    return queue, member
+        return None
+
+
+def enqueue(runner: LegRunner, verb: ET.Element) -> Flow[Outcome]:
+    """Put the call in a queue and hold it there until something takes it out."""
+    attrs = runner.attrs(verb)
+    queue = runner.world.queues.named(text_of(verb))
+    queue.max_size = attrs.integer("maxQueueSize", queue.max_size, high=5000)
+    action = attrs.optional("action")
+    wait_url = attrs.optional("waitUrl")
+    after = (runner.resolve(action), attrs.method()) if action else None
+    if len(queue.members) >= queue.max_size:
+        return _after(runner, queue, after, "queue-full", None)
+    kernel = runner.world.kernel
+    member = Member(runner.leg, kernel.now, kernel.event())
+    queue.members.append(member)
+    for arrival in queue.arrivals:
+        arrival.succeed()
+    queue.arrivals.clear()
+    runner.world.transcript.note(runner.leg.sid, f"waiting in queue {queue.name!r}")
+    document = runner.doc
+    wait = (runner.resolve(wait_url), attrs.method("waitUrlMethod")) if wait_url else None
+    try:
+        outcome = yield from _hold(runner, queue, member, wait)
+    except Interrupt:
+        runner.step("Enqueue", queue=queue.name, result="redirected")
+        raise
+    finally:
+        queue.remove(member, kernel.now)
+        runner.doc = document
+    if isinstance(outcome, str):
+        return _after(runner, queue, after, outcome, member)
+    runner.step("Enqueue", queue=queue.name, result=_result_of(outcome))
+    return outcome
+
+
+def _result_of(outcome: Outcome) -> str:
+    if isinstance(outcome, Ended):
+        return "hangup"
+    return "redirected-from-waiting-url"
+
+
+def _hold(
+    runner: LegRunner, queue: Queue, member: Member, wait: tuple[str, str] | None
+) -> Flow[Outcome | str]:
+    """Wait in line; return a QueueResult, or where the wait URL sent the call."""
+    kernel = runner.world.kernel
+
+    def params() -> dict[str, str]:
+        return {
+            "QueueSid": queue.sid,
+            "QueuePosition": str(queue.position(member)),
+            "QueueTime": str(int(kernel.now - member.enqueued_at)),
+            "AvgQueueTime": str(queue.average_wait()),
+            "CurrentQueueSize": str(len(queue.members)),
+            "MaxQueueSize": str(queue.max_size),
+        }
+
+    music = play_wait_documents(runner, wait, params, WAIT_URL_VERBS, transfer_leaves=True)
+    try:
+        while music is not None:
+            fired = yield kernel.any_of([member.dequeued, music])
+            if fired is member.dequeued:
+                break
+            left: Outcome = music.value
+            if isinstance(left, Left):
+                return "leave"
+            if not isinstance(left, Continue):
+                return left  # a Redirect, a Gather action or a Hangup left the queue
+            music = None  # the wait URL failed: wait in silence
+        dequeue = yield member.dequeued
+    finally:
+        if music is not None:
+            music.interrupt("stop")
+    return (yield from _bridged(runner, queue, member, dequeue))
+
+
+def _bridged(runner: LegRunner, queue: Queue, member: Member, dequeue: Dequeue) -> Flow[str]:
+    """Play the agent's Queue URL to the member, then stay connected until it ends."""
+    kernel = runner.world.kernel
+    try:
+        if dequeue.url:
+            params = {
+                "QueueSid": queue.sid,
+                "QueueTime": str(int(kernel.now - member.enqueued_at)),
+                "DequeingCallSid": dequeue.agent.sid,
+            }
+            document = runner.fetch(dequeue.url, dequeue.method, runner.params(params))
+            if isinstance(document, Document):
+                runner.doc = document
+                yield from runner.run_verbs(document.verbs, frozenset({"Say", "Play", "Pause"}))
+            else:
+                runner.warn(document.code, f"the Queue URL failed: {document.message}")
+        dequeue.connected.succeed()
+        ender = yield dequeue.ended
+    finally:
+        if not dequeue.ended.triggered:
+            dequeue.ended.succeed(runner.leg.sid)
+    return "hangup" if ender == runner.leg.sid else "bridged"
+
+
+def _after(
+    runner: LegRunner,
+    queue: Queue,
+    after: tuple[str, str] | None,
+    result: str,
+    member: Member | None,
+) -> Outcome:
+    """Record the Enqueue and request its action, or fall through (§3.7)."""
+    runner.step("Enqueue", queue=queue.name, result=result)
+    if result == "hangup":
+        return Ended.because(EndReason.HANGUP)
+    if after is None:
+        return Continue()
+    params = {"QueueResult": result}
+    if member is not None:
+        waited = int(runner.world.kernel.now - member.enqueued_at)
+        params |= {"QueueSid": queue.sid, "QueueTime": str(waited)}
+    return Fetch(after[0], after[1], params)
+
+
+@instant
+def leave(runner: LegRunner, verb: ET.Element) -> Outcome:
+    """Leave the queue from a wait URL document (§3.9)."""
+    runner.step("Leave")
+    return Left()
+
+
+def dial_queue(runner: LegRunner, spec: DialSpec, noun: ET.Element) -> Flow[DialResult]:
+    """Bridge an agent leg with the caller at the head of a queue (§3.8)."""
+    kernel = runner.world.kernel
+    queue = runner.world.queues.named(text_of(noun))
+    if not queue.members:
+        arrival = kernel.event()
+        queue.arrivals.append(arrival)
+        deadline = kernel.timeout(spec.timeout)
+        fired = yield kernel.any_of([arrival, deadline])
+        kernel.cancel(deadline)
+        if fired is deadline or not queue.members:
+            if arrival in queue.arrivals:
+                queue.arrivals.remove(arrival)
+            return DialResult(behaviour.EMPTY_QUEUE_DIAL_STATUS, None, 0, False, queue=queue.name)
+    member = queue.members[0]
+    queue.remove(member, kernel.now)
+    attrs = runner.attrs(noun)
+    url = attrs.optional("url")
+    dequeue = Dequeue(
+        runner.leg,
+        runner.resolve(url) if url else None,
+        attrs.method(),
+        kernel.event(),
+        kernel.event(),
+    )
+    member.dequeued.succeed(dequeue)
+    yield kernel.any_of([dequeue.connected, dequeue.ended])
+    if dequeue.ended.triggered:
+        return DialResult("completed", member.leg.sid, 0, False, queue=queue.name)
+    seconds, ender = yield from bridge_seconds(runner, spec, member.leg, None, dequeue.ended)
+    if not dequeue.ended.triggered:
+        hung_up = {"party": member.leg.sid, "caller": runner.leg.sid}.get(ender)
+        dequeue.ended.succeed(hung_up)
+    left = ender == "caller"
+    return DialResult("completed", member.leg.sid, seconds, True, left, queue=queue.name)
