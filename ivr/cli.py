@@ -23,9 +23,12 @@ def cli() -> None:
 def _register() -> None:
     """Attach every subcommand to the group."""
     # -- commands: each module owns its own; keep this list sorted --
+    from ivr.menu.command import check
     from ivr.translations import translations
+    from ivr.web.serve import serve
 
-    cli.add_command(translations)
+    for command in (check, serve, translations):
+        cli.add_command(command)
 
 
 _register()

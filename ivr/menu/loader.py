@@ -38,30 +38,34 @@ class Document:
     name: str
     tree: Any
 
-    def locate(self, loc: Loc) -> tuple[int, int]:
-        """Return the 1-based (line, column) of the deepest node of ``loc`` in the file."""
+    def locate(self, loc: Loc, *, at_key: bool = False) -> tuple[int, int]:
+        """Return the 1-based (line, column) of the deepest node of ``loc`` in the file;
+        with ``at_key``, of the key that names the last part rather than its value."""
         node, line, column = self.tree, 0, 0
-        for part in loc:
-            found = _child(node, part)
+        for index, part in enumerate(loc):
+            is_last = index == len(loc) - 1
+            found = _child(node, part, at_key=at_key and is_last)
             if found is None:
                 continue
             node, (line, column) = found
         return line + 1, column + 1
 
-    def problem(self, loc: Loc, message: str, severity: Severity = Severity.ERROR) -> Problem:
+    def problem(self, loc: Loc, message: str, severity: Severity = Severity.ERROR, *,
+                at_key: bool = False) -> Problem:
         """Build a problem located at ``loc`` in this file."""
-        line, column = self.locate(loc)
+        line, column = self.locate(loc, at_key=at_key)
         return Problem(self.name, line, column, dotted(loc), message, severity)
 
 
-def _child(node: Any, part: str | int) -> tuple[Any, tuple[int, int]] | None:
+def _child(node: Any, part: str | int, *, at_key: bool = False
+           ) -> tuple[Any, tuple[int, int]] | None:
     """Step from a YAML node to one of its children, with the child's position."""
     if isinstance(node, CommentedMap):
         for key in (part, _as_int(part)):
             if key is not None and key in node:
                 value = node[key]
                 is_leaf = not isinstance(value, (CommentedMap, CommentedSeq))
-                position = node.lc.value(key) if is_leaf else node.lc.key(key)
+                position = node.lc.value(key) if is_leaf and not at_key else node.lc.key(key)
                 return value, position
     if isinstance(node, CommentedSeq) and isinstance(part, int) and 0 <= part < len(node):
         return node[part], node.lc.item(part)
@@ -117,8 +121,11 @@ def validate(document: Document, model: type[M], problems: list[Problem]) -> M |
         return model.model_validate(data)
     except ValidationError as exc:
         for error in exc.errors(include_url=False):
-            loc = _clean_loc(error["loc"], data)
-            problems.append(document.problem(loc, _message(error)))
+            loc = _clean_loc(error["loc"], data, keep_missing=error["type"] == "missing")
+            if error["type"] == "union_tag_invalid":
+                loc = (*loc, "kind")
+            at_key = error["type"] == "extra_forbidden"
+            problems.append(document.problem(loc, _message(error), at_key=at_key))
         return None
 
 
@@ -131,8 +138,9 @@ def _plain(node: Any) -> Any:
     return node
 
 
-def _clean_loc(loc: Iterable[str | int], data: Any) -> Loc:
-    """Keep the parts of a pydantic location that exist in the data (drops union tags)."""
+def _clean_loc(loc: Iterable[str | int], data: Any, *, keep_missing: bool) -> Loc:
+    """Keep the parts of a pydantic location that exist in the data (drops union tags);
+    the name of a missing key is kept when the error is that it is missing."""
     parts = list(loc)
     kept: list[str | int] = []
     node = data
@@ -144,7 +152,8 @@ def _clean_loc(loc: Iterable[str | int], data: Any) -> Loc:
         if child is not _MISSING:
             kept.append(name)
             node = child
-        elif index == len(parts) - 1 or parts[index + 1] == "[key]":
+        elif (keep_missing and index == len(parts) - 1) or (
+                index + 1 < len(parts) and parts[index + 1] == "[key]"):
             kept.append(name)
     return tuple(kept)
 
@@ -173,6 +182,6 @@ def _message(error: Mapping[str, Any]) -> str:
     if error["type"] == "missing":
         return "required key is missing"
     if error["type"] == "union_tag_invalid":
-        tags = error.get("ctx", {}).get("expected_tags", "")
-        return f"unknown kind {error['input']!r} (expected one of {tags})"
+        ctx = error.get("ctx", {})
+        return f"unknown kind {ctx.get('tag')!r} (expected one of {ctx.get('expected_tags')})"
     return message
