@@ -1,0 +1,57 @@
+"""Recorded prompts: played when present, served safely and cache-friendly."""
+
+from __future__ import annotations
+
+import wave
+from pathlib import Path
+
+import pytest
+from conftest import app_config, signed_post, twiml
+from flask import Flask
+
+from ivr.web import create_app
+
+
+def write_wav(path: Path, seconds: float = 0.5) -> None:
+    """Write a silent 8 kHz mono recording."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(8000)
+        out.writeframes(b"\0\0" * int(8000 * seconds))
+
+
+@pytest.fixture
+def recorded_app(tmp_path: Path) -> Flask:
+    """The app with a Cape Verdean Creole recording of the goodbye prompt."""
+    write_wav(tmp_path / "kea" / "goodbye.wav")
+    write_wav(tmp_path / "kea" / "notes.txt.wav")
+    return create_app(app_config(IVR_PROMPTS=str(tmp_path)))
+
+
+def test_recording_is_played_instead_of_a_fallback_voice(recorded_app: Flask) -> None:
+    root = twiml(signed_post(recorded_app.test_client(), "/voice/enter?n=goodbye&l=kea"))
+    play = root.find("./Play")
+    assert play is not None and play.text == "/audio/kea/goodbye.wav"
+
+
+def test_recording_is_served_with_cache_headers(recorded_app: Flask) -> None:
+    client = recorded_app.test_client()
+    with client.get("/audio/kea/goodbye.wav") as response:
+        assert response.status_code == 200
+        assert response.mimetype == "audio/wav"
+        assert response.data.startswith(b"RIFF")
+        assert "max-age=86400" in response.headers["Cache-Control"]
+        etag = response.headers["ETag"]
+    with client.get("/audio/kea/goodbye.wav", headers={"If-None-Match": etag}) as again:
+        assert again.status_code == 304
+
+
+@pytest.mark.parametrize("path", [
+    "/audio/kea/../kea/goodbye.wav", "/audio/kea/..%2F..%2Fpyproject.toml",
+    "/audio/xx/goodbye.wav", "/audio/kea/goodbye.mp3", "/audio/kea/missing.wav",
+    "/audio/kea/Goodbye.wav", "/audio/kea/%2Fetc%2Fpasswd.wav",
+])
+def test_unsafe_or_unknown_paths_are_not_found(recorded_app: Flask, path: str) -> None:
+    assert recorded_app.test_client().get(path).status_code == 404
