@@ -23,6 +23,9 @@ from ivr.simulator.legs import Direction, Leg, StatusCallback, Target
 from ivr.simulator.media import MediaLibrary
 from ivr.simulator.outcomes import Fetch, HungUp
 from ivr.simulator.parties import DialPlan
+from ivr.simulator.rest.api import FakeTwilioApi
+from ivr.simulator.rest.client import SimulatorHttpClient
+from ivr.simulator.rest.server import ApiServer
 from ivr.simulator.sids import SidKind, Sids
 from ivr.simulator.transcript import (
     CallEnd,
@@ -102,6 +105,17 @@ class Simulator:
         )
         self.placed: list[Placed] = []
         self.stopped: StepLimitReached | None = None
+        self.api = FakeTwilioApi(self.world, auth_token)
+
+    def http_client(self) -> SimulatorHttpClient:
+        """Return a twilio-python HTTP client that reaches the fake API in-process."""
+        return SimulatorHttpClient(self.api)
+
+    def serve_api(self, port: int = 0) -> ApiServer:
+        """Serve the fake API on 127.0.0.1; recordings are then served from there too."""
+        server = ApiServer(self.api, self.lock, port=port).start()
+        self.world.api_base = server.url
+        return server
 
     @property
     def clock(self) -> SimClock:

@@ -117,33 +117,35 @@ class WSGITransport:
             raise TransportError(FailureKind.CONNECT, f"nothing answers at {url} in-process")
         full_url, body = encode(method, url, params)
         started = time.perf_counter()
-        status, response_headers, content = self._call(method.upper(), full_url, body, headers)
+        status, response_headers, content = run_wsgi(self.app, method, full_url, body, headers)
         elapsed = time.perf_counter() - started
         if elapsed > timeout.read:
             raise TransportError(FailureKind.TIMEOUT, f"{url} took {elapsed:.1f} s to answer")
         return Response(status, response_headers, content, elapsed)
 
-    def _call(
-        self, method: str, url: str, body: bytes, headers: Mapping[str, str]
-    ) -> tuple[int, tuple[tuple[str, str], ...], bytes]:
-        environ = _environ(method, url, body, headers)
-        seen: list[Any] = []
 
-        def start_response(status: str, pairs: list[tuple[str, str]], *_: object) -> Any:
-            seen[:] = [int(status.split()[0]), tuple(pairs)]
-            return lambda _data: None
+def run_wsgi(
+    app: WSGIApp, method: str, url: str, body: bytes, headers: Mapping[str, str]
+) -> tuple[int, tuple[tuple[str, str], ...], bytes]:
+    """Call a WSGI app once, as a server would; return status, headers and body."""
+    environ = _environ(method.upper(), url, body, headers)
+    seen: list[Any] = []
 
-        chunks = self.app(environ, start_response)
-        try:
-            content = b"".join(chunks)
-        finally:
-            close = getattr(chunks, "close", None)
-            if close is not None:
-                close()
-        status, pairs = seen
-        if any(k.lower() == "content-encoding" and v == "gzip" for k, v in pairs):
-            content = gzip.decompress(content)
-        return status, pairs, content
+    def start_response(status: str, pairs: list[tuple[str, str]], *_: object) -> Any:
+        seen[:] = [int(status.split()[0]), tuple(pairs)]
+        return lambda _data: None
+
+    chunks = app(environ, start_response)
+    try:
+        content = b"".join(chunks)
+    finally:
+        close = getattr(chunks, "close", None)
+        if close is not None:
+            close()
+    status, pairs = seen
+    if any(k.lower() == "content-encoding" and v == "gzip" for k, v in pairs):
+        content = gzip.decompress(content)
+    return status, pairs, content
 
 
 def _origin(url: str) -> tuple[str, str]:

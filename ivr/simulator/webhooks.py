@@ -93,6 +93,8 @@ class Webhooks:
         self._sids = sids
         self._clock = clock
         self._transcript = transcript
+        #: The leg whose webhook the app is answering, so its REST calls can be tied to it.
+        self.current_leg = ""
 
     def fetch_twiml(
         self, leg: str, jar: CookieJar, url: str, method: str, params: Mapping[str, str]
@@ -116,14 +118,18 @@ class Webhooks:
         clean, overrides = split_overrides(url)
         token = self._sids.token()  # retries reuse it, so the app can dedupe [K §4]
         attempts = 1 + overrides.retries
-        for attempt in range(1, attempts + 1):
-            outcome = self._send_once(leg, jar, clean, method, params, kind, token, overrides)
-            if not isinstance(outcome, tuple):
-                return outcome
-            failure, retry_key = outcome
-            if attempt == attempts or not overrides.retries_on(retry_key):
-                return failure
-        raise AssertionError("unreachable")
+        outer, self.current_leg = self.current_leg, leg
+        try:
+            for attempt in range(1, attempts + 1):
+                outcome = self._send_once(leg, jar, clean, method, params, kind, token, overrides)
+                if not isinstance(outcome, tuple):
+                    return outcome
+                failure, retry_key = outcome
+                if attempt == attempts or not overrides.retries_on(retry_key):
+                    return failure
+            raise AssertionError("unreachable")
+        finally:
+            self.current_leg = outer
 
     def _send_once(
         self,

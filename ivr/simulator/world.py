@@ -136,5 +136,6 @@ class World:
         """Store an SMS and show it in the transcript."""
         message = Message(self.sids.new(SidKind.MESSAGE), to, from_, body, self.clock.now())
         self.messages.append(message)
-        self.transcript.step("", "Sms", to=to, **{"from": from_}, body=body, sid=message.sid)
+        leg = self.webhooks.current_leg  # the call whose webhook sent it, if any
+        self.transcript.step(leg, "Sms", to=to, **{"from": from_}, body=body, sid=message.sid)
         return message

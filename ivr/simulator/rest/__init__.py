@@ -1,0 +1,1 @@
+"""The fake Twilio REST API: a WSGI app, an in-process client for it, and a local server."""
