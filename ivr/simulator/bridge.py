@@ -98,4 +98,4 @@ def bridge_seconds(
         kernel.cancel(timer)
     if fired is not timer:
         ender = "party"
-    return int(kernel.now - started), ender
+    return round(kernel.now - started), ender

@@ -225,6 +225,6 @@ def dial_conference(runner: LegRunner, spec: DialSpec, noun: ET.Element) -> Flow
     wait = (runner.resolve(wait_url), attrs.method("waitMethod")) if wait_url else None
     started = runner.world.kernel.now
     how = yield from attend(runner, room, seat, wait)
-    seconds = int(runner.world.kernel.now - started)
+    seconds = round(runner.world.kernel.now - started)
     status = behaviour.CONFERENCE_DIAL_STATUS
     return DialResult(status, None, seconds, True, how == "left", conference=room.name)

@@ -88,7 +88,7 @@ class Leg:
 
     def duration(self, now: float) -> int:
         """Return the whole seconds since the call was answered."""
-        return int(now - self.answered_at) if self.answered_at is not None else 0
+        return round(now - self.answered_at) if self.answered_at is not None else 0
 
     def params(self) -> dict[str, str]:
         """Return the parameters Twilio sends on every request about this leg (§1.2)."""

@@ -185,6 +185,7 @@ class Simulator:
             tuple(transcript.requests),
             end,
             tuple(transcript.notices),
+            dict(transcript.labels),
         )
 
     def call(self, plan: CallPlan, others: Sequence[CallPlan] = ()) -> CallResult:

@@ -107,7 +107,7 @@ class Observer(Protocol):
     def on_notice(self, notice: Notice, label: str) -> None:
         """Show a warning."""
 
-    def on_note(self, leg: str, label: str, text: str) -> None:
+    def on_note(self, leg: str, label: str, text: str, at: datetime) -> None:
         """Show something only a person watching needs (ringing, joining a queue)."""
 
 
@@ -154,7 +154,7 @@ class Transcript:
     def note(self, leg: str, text: str) -> None:
         """Tell the people watching something that is not a step."""
         for observer in self.observers:
-            observer.on_note(leg, self.labels.get(leg, leg), text)
+            observer.on_note(leg, self.labels.get(leg, leg), text, self.clock.now())
 
     def _tick(self) -> None:
         self._count += 1
@@ -174,6 +174,11 @@ class CallResult:
     requests: tuple[RequestRecord, ...]
     end: CallEnd
     notices: tuple[Notice, ...] = ()
+    labels: Mapping[str, str] = field(default_factory=dict)
+
+    def label(self, leg: str) -> str:
+        """Return a leg's readable name ("caller", a dialled number, "call 2")."""
+        return self.labels.get(leg, leg)
 
     def caller_steps(self) -> list[Step]:
         """Return the steps of the tester's own leg."""

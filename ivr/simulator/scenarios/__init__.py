@@ -1,0 +1,1 @@
+"""Scenario files: scripted calls with expectations, run by ``ivr scenarios`` and pytest."""
