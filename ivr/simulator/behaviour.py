@@ -128,9 +128,10 @@ SCRIPTED_DIAL_DEFAULT: Final = "answer"
 # -- Enqueue and conferences (§3.6, §3.7) -------------------------------------------------------
 
 QUEUE_DEFAULT_MAX_SIZE: Final = 100  # [V §3.7]
-#: A Redirect or Gather action in the wait URL takes the call out of the queue.
-#: [K §1.3 QueueResult "redirected-from-waiting-url"]
-WAIT_URL_TRANSFER_LEAVES_QUEUE: Final = True
+#: A Redirect or Gather action in a wait URL document keeps the caller waiting: what it
+#: fetches plays as more hold TwiML, so "press 1, then <Leave>" works. [K §3.7, §3.9; the
+#: QueueResult "redirected-from-waiting-url" of §1.3 suggests Twilio may differ]
+WAIT_URL_TRANSFER_LEAVES_QUEUE: Final = False
 CONFERENCE_MAX_PARTICIPANTS: Final = 250  # [V §3.6]
 #: The conference status callback is the first participant's. [K §3.6]
 CONFERENCE_CALLBACK_FROM_FIRST_PARTICIPANT: Final = True

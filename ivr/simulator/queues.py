@@ -15,7 +15,7 @@ from ivr.simulator import behaviour
 from ivr.simulator.bridge import DialResult, DialSpec, bridge_seconds
 from ivr.simulator.kernel import Event, Flow, Interrupt, Kernel, instant
 from ivr.simulator.legs import Leg
-from ivr.simulator.outcomes import Continue, Ended, Fetch, Left, Outcome
+from ivr.simulator.outcomes import Continue, Ended, Fetch, HungUp, Left, Outcome
 from ivr.simulator.sids import SidKind, Sids
 from ivr.simulator.transcript import EndReason
 from ivr.simulator.twiml import Document, text_of
@@ -125,8 +125,9 @@ def enqueue(runner: LegRunner, verb: ET.Element) -> Flow[Outcome]:
     wait = (runner.resolve(wait_url), attrs.method("waitUrlMethod")) if wait_url else None
     try:
         outcome = yield from _hold(runner, queue, member, wait)
-    except Interrupt:
-        runner.step("Enqueue", queue=queue.name, result="redirected")
+    except Interrupt as interrupt:  # the REST API moved the call, or the caller hung up
+        result = "hangup" if isinstance(interrupt.cause, HungUp) else "redirected"
+        runner.step("Enqueue", queue=queue.name, result=result)
         raise
     finally:
         queue.remove(member, kernel.now)
@@ -159,7 +160,9 @@ def _hold(
             "MaxQueueSize": str(queue.max_size),
         }
 
-    music = play_wait_documents(runner, wait, params, WAIT_URL_VERBS, transfer_leaves=True)
+    music = play_wait_documents(
+        runner, wait, params, WAIT_URL_VERBS, behaviour.WAIT_URL_TRANSFER_LEAVES_QUEUE
+    )
     try:
         while music is not None:
             fired = yield kernel.any_of([member.dequeued, music])

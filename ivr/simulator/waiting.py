@@ -45,19 +45,20 @@ def _loop(
 ) -> Flow[Outcome]:
     """Run wait documents until one leaves the wait; Continue means wait in silence."""
     url, method = wait
+    extra: dict[str, str] = {}
     try:
         while True:
-            loaded = runner.fetch(url, method, runner.params(params()))
+            loaded = runner.fetch(url, method, runner.params({**params(), **extra}))
             if isinstance(loaded, FetchFailure):
                 runner.warn(loaded.code, f"the wait URL failed: {loaded.message}")
                 return Continue()
             runner.doc = loaded
             outcome = yield from runner.run_verbs(loaded.verbs, allowed)
             if isinstance(outcome, Fetch) and not transfer_leaves:
-                url, method = outcome.url, outcome.method  # another wait document
-                continue
+                url, method, extra = outcome.url, outcome.method, dict(outcome.params)
+                continue  # another wait document
             if not isinstance(outcome, Continue):
                 return outcome
-            url, method = wait
+            url, method, extra = wait[0], wait[1], {}
     except Interrupt:
         return Continue()
