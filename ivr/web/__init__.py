@@ -23,13 +23,14 @@ from ivr.web.messenger import Messenger, TwilioMessenger
 from ivr.web.runtime import RUNTIME_KEY, build_runtime
 
 log = logging.getLogger(__name__)
+MAX_REQUEST_BYTES = 256 * 1024  # Twilio's webhooks are a few hundred bytes
 
 
 def create_app(test_config: Mapping[str, Any] | None = None, *, clock: Clock | None = None,
                twilio_http_client: Any = None) -> Flask:
     """Build the helpline app."""
     app = Flask(__name__, instance_relative_config=True)
-    app.config.from_mapping(DEFAULTS)
+    app.config.from_mapping(DEFAULTS, MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES)
     app.config.update(from_environ(os.environ))
     if test_config is not None:
         app.config.update(test_config)

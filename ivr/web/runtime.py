@@ -6,12 +6,15 @@ catalogue stops the start with a clear error instead of failing a caller later.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ivr.clock import Clock
+from ivr.config import sms_enabled
 from ivr.i18n import LANGUAGES, load_catalogues
 from ivr.menu import Menu, load_menu
 from ivr.menu.model import LanguageNode
@@ -20,6 +23,31 @@ from ivr.web.messenger import Messenger
 
 RUNTIME_KEY = "ivr"
 AUDIO_SUFFIX = ".wav"
+
+
+class AnswerCache:
+    """A bounded, thread-safe LRU of rendered answers."""
+
+    def __init__(self, size: int = 4096) -> None:
+        self.size = size
+        self._items: OrderedDict[Hashable, str] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> str | None:
+        """Return a cached answer, marking it recently used."""
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key: Hashable, value: str) -> None:
+        """Keep an answer, forgetting the least recently used one when full."""
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
 
 
 @dataclass
@@ -31,6 +59,7 @@ class Runtime:
     clock: Clock
     messenger: Messenger | None
     prompts_dir: Path
+    answers: AnswerCache = field(default_factory=AnswerCache)
 
 
 def build_runtime(config: Mapping[str, Any], clock: Clock, messenger: Messenger | None
@@ -41,6 +70,8 @@ def build_runtime(config: Mapping[str, Any], clock: Clock, messenger: Messenger 
     catalogues = load_catalogues(Path(config["IVR_LOCALES"]), languages)
     prompts_dir = Path(config["IVR_PROMPTS"])
     resolver = Resolver(menu.sources, catalogues, find_recordings(prompts_dir))
+    if not sms_enabled(config):
+        messenger = None
     return Runtime(menu, resolver, clock, messenger, prompts_dir)
 
 

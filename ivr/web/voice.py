@@ -15,17 +15,17 @@ missing field become an apology and a sensible next step, never a 500 page.
 from __future__ import annotations
 
 import logging
-from urllib.parse import urlencode
+from functools import lru_cache
+from urllib.parse import parse_qsl, urlencode
 
 import phonenumbers
 from flask import Blueprint, Response, current_app, request
 from werkzeug.datastructures import MultiDict
 
-from ivr.config import sms_enabled
 from ivr.engine import (
     Action,
-    CallState,
     Caller,
+    CallState,
     Endpoint,
     Event,
     EventKind,
@@ -41,7 +41,7 @@ from ivr.privacy import mask_number
 from ivr.prompts import Literal, Play
 from ivr.twiml import CONTENT_TYPE, render
 from ivr.web.runtime import RUNTIME_KEY, Runtime
-from ivr.web.security import require_signature
+from ivr.web.security import require_signature, twilio_params
 
 bp = Blueprint("voice", __name__, url_prefix="/voice")
 bp.before_request(require_signature)
@@ -53,9 +53,7 @@ KEYPAD = frozenset("0123456789*#")
 MAX_DIGITS = 32
 
 
-def params() -> MultiDict[str, str]:
-    """Return Twilio's parameters: the form of a POST, the query string of a GET."""
-    return request.form if request.method == "POST" else request.args
+params = twilio_params
 
 
 def runtime() -> Runtime:
@@ -72,7 +70,8 @@ def twiml_response(xml: str, status: int = 200) -> Response:
 def incoming() -> Response:
     """Answer a new call at the flow's entry."""
     rt = runtime()
-    log.info("call %s from %s", _call_sid(), mask_number(params().get("From", "")))
+    if log.isEnabledFor(logging.INFO):
+        log.info("call %s from %s", _call_sid(), mask_number(params().get("From", "")))
     return _answer(rt, CallState(rt.menu.flow.entry), EventKind.ENTER)
 
 
@@ -85,7 +84,8 @@ def enter() -> Response:
 @bp.route("/input", methods=["GET", "POST"])
 def input_() -> Response:
     """Take the caller's keys, or their silence."""
-    has_input = "Digits" in params() or "SpeechResult" in params()
+    form = params()
+    has_input = "Digits" in form or "SpeechResult" in form
     return _answer(runtime(), _state(), EventKind.INPUT if has_input else EventKind.SILENCE)
 
 
@@ -98,7 +98,8 @@ def dial() -> Response:
 @bp.route("/record", methods=["GET", "POST"])
 def record() -> Response:
     """Take a voicemail, or note that none was left."""
-    has_recording = bool(params().get("RecordingUrl")) and _int("RecordingDuration") > 0
+    form = params()
+    has_recording = bool(form.get("RecordingUrl")) and _int(form, "RecordingDuration") > 0
     kind = EventKind.RECORDED if has_recording else EventKind.NO_RECORDING
     return _answer(runtime(), _state(), kind)
 
@@ -106,8 +107,9 @@ def record() -> Response:
 @bp.route("/status", methods=["GET", "POST"])
 def status() -> Response:
     """Log a call status callback."""
-    log.info("call %s status %s after %ss", _call_sid(), params().get("CallStatus", "?"),
-             params().get("CallDuration", "?"))
+    form = params()
+    log.info("call %s status %s after %ss", _call_sid(), form.get("CallStatus", "?"),
+             form.get("CallDuration", "?"))
     return twiml_response('<?xml version="1.0" encoding="UTF-8"?><Response />')
 
 
@@ -115,53 +117,57 @@ def status() -> Response:
 
 
 def _answer(rt: Runtime, state: CallState, kind: EventKind) -> Response:
-    """Run one engine step and render it; recover from anything the engine refuses."""
-    event = _event(kind)
-    now = rt.clock.now()
+    """Answer one webhook from the cache, or run the engine and render its answer.
+
+    The engine is pure and every time it depends on is whole minutes (opening hours are
+    given to the minute), so the answer is a function of the state, the event without the
+    caller's number, and the current minute. Answers with effects are never cached.
+    """
+    form = params()
+    digits = "".join(ch for ch in form.get("Digits", "") if ch in KEYPAD)[:MAX_DIGITS]
+    number = form.get("From", "")
+    region, is_mobile = _number_facts(number)
+    caller = Caller(number, region, is_mobile, is_mobile and rt.messenger is not None)
+    dial_status = form.get("DialCallStatus", "failed")
+    minute = rt.clock.now().replace(second=0, microsecond=0)
+    key = (state, kind, digits, dial_status, region, is_mobile, caller.can_sms, minute)
+    xml = rt.answers.get(key)
+    if xml is not None:
+        return twiml_response(xml)
+    event = Event(kind, caller, digits, form.get("SpeechResult", "")[:200], dial_status,
+                  form.get("RecordingUrl", ""), _int(form, "RecordingDuration"))
     try:
-        actions, _ = step(rt.menu, state, event, now)
+        actions, _ = step(rt.menu, state, event, minute)
     except EngineError as exc:
         log.warning("call %s: %s; starting again from a safe place", _call_sid(), exc)
-        actions, _ = recover(rt.menu, state, event, now)
-    performed = _perform(rt, actions)
-    return twiml_response(render(performed, rt.resolver.utter, _url_for, _audio_url))
+        actions, _ = recover(rt.menu, state, event, minute)
+    has_effects = any(isinstance(a, SendSms | SaveVoicemail) for a in actions)
+    xml = render(_perform(rt, actions), rt.resolver.utter, _url_for, _audio_url)
+    if not has_effects:
+        rt.answers.put(key, xml)
+    return twiml_response(xml)
 
 
 def _state() -> CallState:
     """Read the call state from the signed query string."""
-    return CallState.from_query(request.args, default_node="")
+    query = request.environ.get("QUERY_STRING", "")
+    return CallState.from_query(dict(parse_qsl(query)), default_node="")
 
 
-def _event(kind: EventKind) -> Event:
-    """Build an event from Twilio's form parameters, tolerating any of them missing."""
-    form = params()
-    digits = "".join(ch for ch in form.get("Digits", "") if ch in KEYPAD)[:MAX_DIGITS]
-    return Event(
-        kind=kind,
-        caller=_caller(form.get("From", "")),
-        digits=digits,
-        speech=form.get("SpeechResult", "")[:200],
-        dial_status=form.get("DialCallStatus", "failed"),
-        recording_url=form.get("RecordingUrl", ""),
-        recording_duration=_int("RecordingDuration"),
-    )
-
-
-def _caller(number: str) -> Caller:
-    """Read the caller's country and whether the number can receive SMS."""
+@lru_cache(maxsize=1024)
+def _number_facts(number: str) -> tuple[str | None, bool]:
+    """Return the country and mobility of a number (each call asks this many times)."""
     try:
         parsed = phonenumbers.parse(number, None)
     except phonenumbers.NumberParseException:
-        return Caller(number=number)
-    region = phonenumbers.region_code_for_number(parsed)
+        return None, False
     is_mobile = phonenumbers.number_type(parsed) in MOBILE_TYPES
-    can_sms = is_mobile and sms_enabled(current_app.config) and runtime().messenger is not None
-    return Caller(number, region, is_mobile, can_sms)
+    return phonenumbers.region_code_for_number(parsed), is_mobile
 
 
-def _int(name: str) -> int:
+def _int(form: MultiDict[str, str], name: str) -> int:
     """Read an integer form field; anything else is 0."""
-    value = params().get(name, "")
+    value = form.get(name, "")
     return int(value) if value.isdigit() else 0
 
 
