@@ -7,6 +7,7 @@ simulated time, between two events.
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable, Iterable
 from types import TracebackType
@@ -30,11 +31,13 @@ class ApiServer:
             host, port, _locked(app, lock), threaded=True, request_handler=_QuietHandler
         )
         self.url = f"http://{host}:{self._server.server_port}"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        serve = functools.partial(self._server.serve_forever, poll_interval=0.05)
+        self._thread = threading.Thread(target=serve, daemon=True)
 
     def start(self) -> ApiServer:
-        """Start serving."""
-        self._thread.start()
+        """Start serving (once)."""
+        if not self._thread.is_alive():
+            self._thread.start()
         return self
 
     def close(self) -> None:

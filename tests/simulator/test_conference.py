@@ -1,0 +1,104 @@
+"""Conferences: rooms shared by legs, status callbacks, the REST participants API (§3.6)."""
+
+from __future__ import annotations
+
+from flask import Request, current_app
+from twilio.rest import Client
+from twilio.twiml.voice_response import VoiceResponse
+
+from .harness import Harness, said, steps, twiml
+
+INTERPRETER = "+351210000150"
+
+
+def _client() -> Client:
+    client: Client = current_app.config["client"]
+    return client
+
+
+def _caller(request: Request) -> VoiceResponse:
+    """Put the caller in a room and ring an interpreter into it through the REST API."""
+    _client().conferences("room-1").participants.create(
+        from_="+351808257257", to=INTERPRETER, end_conference_on_exit=True, label="interpreter"
+    )
+    response = VoiceResponse()
+    response.dial(action="/after").conference(
+        "room-1",
+        status_callback="/events",
+        status_callback_event="start end join leave mute",
+        wait_url="/wait",
+    )
+    return response
+
+
+def _after(request: Request) -> VoiceResponse:
+    response = VoiceResponse()
+    response.say(f"Conference over: {request.form['DialCallStatus']}.")
+    return response
+
+
+ROUTES = {
+    "/voice": _caller,
+    "/after": _after,
+    "/wait": twiml(lambda r: (r.say("Please wait for the interpreter."), r.pause(length=5))),
+    "/events": twiml(lambda r: None),
+}
+
+
+def _events(harness: Harness) -> list[dict[str, str]]:
+    return [seen.form for seen in harness.seen if seen.path == "/events"]
+
+
+def test_a_conference_starts_with_two_and_ends_when_its_ender_leaves() -> None:
+    harness = Harness(ROUTES, dial={INTERPRETER: "answer:ring=12:talk=120"})
+    result = harness.call()
+    events = _events(harness)
+    assert [e["StatusCallbackEvent"] for e in events] == [
+        "participant-join",
+        "participant-join",
+        "conference-start",
+        "participant-leave",
+        "participant-leave",
+        "conference-end",
+    ]
+    assert [e["SequenceNumber"] for e in events] == ["1", "2", "3", "4", "5", "6"]
+    assert {e["FriendlyName"] for e in events} == {"room-1"}
+    assert events[0]["CallSid"] == result.call_sid
+    assert events[-1]["ReasonConferenceEnded"] == "participant-with-end-conference-on-exit-left"
+    assert events[1]["EndConferenceOnExit"] == "true"
+    dial = steps(result)[-2]
+    assert dial.fields["conference"] == "room-1"
+    assert dial.fields["status"] == "answered"
+    assert dial.fields["call_sid"] is None
+    assert said(result)[-1] == "Conference over: answered."
+    assert "Please wait for the interpreter." in said(result)
+    assert (dial.at - result.at).total_seconds() == 132
+
+
+def _supervise(request: Request) -> VoiceResponse:
+    """Mute the interpreter and take the caller out of the room."""
+    client = _client()
+    room = client.conferences.list(friendly_name="room-1", status="in-progress")[0]
+    members = {p.label: p for p in client.conferences(room.sid).participants.list()}
+    client.conferences(room.sid).participants(members["interpreter"].call_sid).update(muted=True)
+    caller = next(p for label, p in members.items() if label != "interpreter")
+    client.conferences(room.sid).participants(caller.call_sid).delete()
+    response = VoiceResponse()
+    response.say(f"{len(members)} participants.")
+    return response
+
+
+def test_participants_are_changed_and_removed_through_the_rest_api() -> None:
+    harness = Harness(
+        {**ROUTES, "/supervise": _supervise}, dial={INTERPRETER: "answer:ring=2:talk=600"}
+    )
+    supervisor = harness.plan(
+        url="/supervise", after_s=40, from_="+351210000199", label="supervisor"
+    )
+    result = harness.call(others=[supervisor])
+    assert said(result, "supervisor") == ["2 participants."]
+    kinds = [e["StatusCallbackEvent"] for e in _events(harness)]
+    assert kinds[3:5] == ["participant-mute", "participant-leave"]
+    assert said(result)[-1] == "Conference over: answered."
+    dial = steps(result)[-2]
+    assert (dial.at - result.at).total_seconds() == 40
