@@ -78,7 +78,8 @@ def start_server(module_dir: Path, module: str, port: int, workers: int, threads
                 return process
         except OSError:
             if process.poll() is not None:
-                raise SystemExit(f"gunicorn for {module} exited with {process.returncode}")
+                raise SystemExit(
+                    f"gunicorn for {module} exited with {process.returncode}") from None
             time.sleep(0.1)
     process.kill()
     raise SystemExit(f"gunicorn for {module} did not start")

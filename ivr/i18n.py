@@ -179,7 +179,7 @@ def read_catalogue(path: Path, code: str) -> Catalogue:
     for message in po:
         if not message.id or message.fuzzy or message.context is None:
             continue
-        key_source = message.id[0] if isinstance(message.id, tuple) else message.id
+        key_source = str(message.id[0] if isinstance(message.id, (tuple, list)) else message.id)
         text = _usable_text(message.string)
         if text is None:
             continue
@@ -200,7 +200,8 @@ def _usable_text(string: object) -> str | tuple[str, ...] | None:
 def _plural_function(plural_forms: str) -> Callable[[int], int]:
     """Compile a gettext ``Plural-Forms`` header into a function."""
     expression = plural_forms.partition("plural=")[2].rstrip(";").strip() or "(n != 1)"
-    return gettext.c2py(expression)  # type: ignore[attr-defined,no-any-return]
+    function: Callable[[int], int] = gettext.c2py(expression)
+    return function
 
 
 def catalogue_path(locales: Path, code: str) -> Path:

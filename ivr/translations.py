@@ -130,7 +130,7 @@ def _entry_problems(catalog: Catalog, template: Catalog, code: str) -> Iterator[
     """Describe every entry of one catalogue that is not ready for callers."""
     wanted = _keys(template)
     have = _keys(catalog)
-    for context, msgid in sorted(wanted - have, key=str):
+    for context, _ in sorted(wanted - have, key=str):
         yield f"{context}: missing entry (run `ivr translations update`)"
     for context, msgid in sorted(have - wanted, key=str):
         yield f"{context}: obsolete entry {msgid!r}"
@@ -143,7 +143,7 @@ def _entry_problems(catalog: Catalog, template: Catalog, code: str) -> Iterator[
             continue
         if message.fuzzy:
             yield f"{message.context}: fuzzy entry"
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        strings = _strings(message)
         if not all(strings):
             yield f"{message.context}: not translated"
             continue
@@ -152,6 +152,14 @@ def _entry_problems(catalog: Catalog, template: Catalog, code: str) -> Iterator[
             if set(_placeholders(text)) != source:
                 yield (f"{message.context}: placeholders {sorted(_placeholders(text))} differ "
                        f"from the source's {sorted(source)}")
+
+
+def _strings(message: Message) -> tuple[str, ...]:
+    """Return every translated form of a message (one, or one per plural form)."""
+    string = message.string
+    if isinstance(string, (tuple, list)):
+        return tuple(str(form or "") for form in string)
+    return (str(string or ""),)
 
 
 def _placeholders(text: str) -> list[str]:
@@ -169,7 +177,7 @@ def review_counts(catalog: Catalog) -> tuple[int, int, int]:
         if not message.id:
             continue
         total += 1
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        strings = _strings(message)
         if all(strings) and not message.fuzzy:
             translated += 1
             review += "needs-review" in message.flags

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+
 import pytest
 from conftest import ROOT, lisbon
 
 from ivr.engine import (
-    CallState,
     Caller,
+    CallState,
     Dial,
     Endpoint,
     Event,
@@ -105,7 +106,8 @@ def test_choosing_a_language_goes_to_the_main_menu_in_it() -> None:
     actions, state = run("language", EventKind.INPUT, lang=None, digits="7")
     assert state == CallState("main", "uk")
     gather = actions[0]
-    assert isinstance(gather, Gather) and gather.target.state == CallState("main", "uk")
+    assert isinstance(gather, Gather)
+    assert gather.target.state == CallState("main", "uk")
     assert {p.lang for p in gather.speech if isinstance(p, Prompt)} == {"uk"}
 
 
@@ -148,7 +150,9 @@ def test_last_resort_when_closed_says_goodbye() -> None:
     actions, _ = run("main", EventKind.SILENCE, fails=2, now=CLOSED)
     ids = prompt_ids(actions)
     assert ids[0] == "menu.too_many"
-    assert "closed.now" in ids and "closed.emergency" in ids and ids[-1] == "goodbye"
+    assert "closed.now" in ids
+    assert "closed.emergency" in ids
+    assert ids[-1] == "goodbye"
     assert isinstance(actions[-1], Hangup)
 
 
@@ -166,7 +170,8 @@ def test_a_menu_with_its_own_last_resort() -> None:
 def test_silence_falls_through_to_the_input_webhook() -> None:
     actions, state = run("main", fails=1)
     gather, redirect = actions
-    assert isinstance(gather, Gather) and isinstance(redirect, Redirect)
+    assert isinstance(gather, Gather)
+    assert isinstance(redirect, Redirect)
     assert gather.target == redirect.target
     assert redirect.target.endpoint is Endpoint.INPUT
     assert redirect.target.state == CallState("main", "en", fails=1)
@@ -224,7 +229,8 @@ def test_voicemail_records_then_thanks() -> None:
     actions, _ = run("voicemail")
     assert kinds(actions) == ["Speak", "Record", "Redirect"]
     record = actions[1]
-    assert isinstance(record, Record) and record.max_length == 120
+    assert isinstance(record, Record)
+    assert record.max_length == 120
     actions, state = run("voicemail", EventKind.RECORDED, recording_url="https://r/RE1",
                          recording_duration=12)
     assert isinstance(actions[0], SaveVoicemail)
@@ -274,7 +280,8 @@ def test_card_offers_no_sms_to_a_landline_and_no_transfer_when_closed() -> None:
 def test_card_connect_dials_the_entry() -> None:
     actions, _ = run("cnaim_north", EventKind.INPUT, digits="1")
     dial = actions[-1]
-    assert isinstance(dial, Dial) and dial.number == "+351222073810"
+    assert isinstance(dial, Dial)
+    assert dial.number == "+351222073810"
 
 
 def test_card_without_phone_cannot_connect() -> None:
@@ -286,7 +293,8 @@ def test_card_without_phone_cannot_connect() -> None:
 def test_card_sms_then_options_again() -> None:
     actions, state = run("cnaim_lisbon", EventKind.INPUT, digits="2", caller=MOBILE)
     sms = actions[0]
-    assert isinstance(sms, SendSms) and sms.to == MOBILE.number
+    assert isinstance(sms, SendSms)
+    assert sms.to == MOBILE.number
     assert state.phase == "options"
     gather = actions[1]
     assert isinstance(gather, Gather)
@@ -339,7 +347,8 @@ def test_illegal_event_names_node_state_and_event() -> None:
 def test_recover_apologises_and_goes_home() -> None:
     actions, state = recover(MENU, CallState("nowhere", "uk"), Event(EventKind.ENTER), OPEN)
     assert prompt_ids(actions)[0] == "error.apology"
-    assert state.node == "main" and state.lang == "uk"
+    assert state.node == "main"
+    assert state.lang == "uk"
     _, state = recover(MENU, CallState("nowhere"), Event(EventKind.ENTER), OPEN)
     assert state.node == "language"
 

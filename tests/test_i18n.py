@@ -21,7 +21,8 @@ from ivr.i18n import (
 PO_HEADER = '''msgid ""
 msgstr ""
 "Content-Type: text/plain; charset=utf-8\\n"
-"Plural-Forms: nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);\\n"
+"Plural-Forms: nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : "
+"n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);\\n"
 
 '''
 
@@ -118,5 +119,6 @@ msgstr[2] "{count} минут"
     catalogue = read_catalogue(path, "ru")
     assert set(catalogue.entries) == {("a", "Hello"), ("e", "{count} minute")}
     entry = catalogue.get("e", "{count} minute")
-    assert entry is not None and entry.needs_review
+    assert entry is not None
+    assert entry.needs_review
     assert [catalogue.plural(n) for n in (1, 3, 5, 21)] == [0, 1, 2, 0]

@@ -28,7 +28,8 @@ def test_problems_exit_one_with_one_line_each(runner: CliRunner, tmp_path: Path)
     assert result.exit_code == 1
     lines = result.stdout.strip().splitlines()
     assert len(lines) == 1  # the unreachable warning waits until the errors are fixed
-    assert "flow.yaml:" in lines[0] and "unknown target 'ofices'" in lines[0]
+    assert "flow.yaml:" in lines[0]
+    assert "unknown target 'ofices'" in lines[0]
 
 
 def test_warnings_alone_still_fail_the_check(runner: CliRunner, tmp_path: Path) -> None:

@@ -96,7 +96,8 @@ def test_missing_translation_falls_back_honestly() -> None:
 
 def test_voiceless_language_speaks_its_fallback() -> None:
     said = RESOLVER.utter(Prompt("hello", "kea"))
-    assert isinstance(said, Say) and (said.lang, said.text) == ("pt_PT", "Olá.")
+    assert isinstance(said, Say)
+    assert (said.lang, said.text) == ("pt_PT", "Olá.")
 
 
 def test_recording_wins_when_the_prompt_has_no_placeholders() -> None:
@@ -120,7 +121,8 @@ def test_exact_prompt_without_alternative_is_an_error() -> None:
 
 def test_keys_are_named() -> None:
     said = RESOLVER.utter(Prompt("choose", "pt_PT", {"key": Key("*")}))
-    assert isinstance(said, Say) and said.text.endswith("prima asterisco.")
+    assert isinstance(said, Say)
+    assert said.text.endswith("prima asterisco.")
 
 
 @pytest.mark.parametrize(("count", "text"), [(1, "Перед вами 1 звонящий."),
@@ -128,12 +130,14 @@ def test_keys_are_named() -> None:
                                              (21, "Перед вами 21 звонящий.")])
 def test_plural_forms_follow_the_catalogue(count: int, text: str) -> None:
     said = RESOLVER.utter(Prompt("callers", "ru", {"count": count}))
-    assert isinstance(said, Say) and said.text == text
+    assert isinstance(said, Say)
+    assert said.text == text
 
 
 def test_source_plural() -> None:
     said = RESOLVER.utter(Prompt("callers", "en", {"count": 4}))
-    assert isinstance(said, Say) and said.text == "There are 4 callers before you."
+    assert isinstance(said, Say)
+    assert said.text == "There are 4 callers before you."
 
 
 def test_next_opening_in_portuguese() -> None:
@@ -147,7 +151,8 @@ def test_next_opening_in_portuguese() -> None:
 def test_next_opening_tomorrow_in_english() -> None:
     said = RESOLVER.utter(Prompt("opens", "en", {"when": Moment(
         lisbon("2026-12-08T09:00"), lisbon("2026-12-07T20:00"))}))
-    assert isinstance(said, Say) and said.text == "It opens tomorrow at 9:00."
+    assert isinstance(said, Say)
+    assert said.text == "It opens tomorrow at 9:00."
 
 
 def test_weekly_hours_with_a_split_shift() -> None:
@@ -187,4 +192,5 @@ def test_a_translation_with_a_missing_placeholder_is_not_used() -> None:
                                  "Para continuar em português, prima {tecla}."})
     said = Resolver(SOURCES, {"pt_PT": broken}).utter(Prompt("choose", "pt_PT",
                                                              {"key": Key("1")}))
-    assert isinstance(said, Say) and said.lang == "en"
+    assert isinstance(said, Say)
+    assert said.lang == "en"

@@ -7,7 +7,6 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -45,9 +44,9 @@ def start(port: int, instance: Path, env: dict[str, str]) -> subprocess.Popen[st
 
 
 @pytest.fixture
-def server_env() -> Iterator[dict[str, str]]:
+def server_env() -> dict[str, str]:
     """The environment of a server process, without any inherited IVR setting."""
-    yield {k: v for k, v in os.environ.items() if not k.startswith(("IVR_", "TWILIO_"))}
+    return {k: v for k, v in os.environ.items() if not k.startswith(("IVR_", "TWILIO_"))}
 
 
 def stop(process: subprocess.Popen[str]) -> str:
@@ -112,5 +111,6 @@ def test_serve_refuses_a_broken_menu(tmp_path: Path, server_env: dict[str, str])
          str(tmp_path)], cwd=ROOT, env={**server_env, "IVR_MENUS": str(menus)},
         capture_output=True, text=True, timeout=60)
     assert result.returncode == 1
-    assert "flow.yaml:" in result.stderr and "unknown target 'ofices'" in result.stderr
+    assert "flow.yaml:" in result.stderr
+    assert "unknown target 'ofices'" in result.stderr
     assert "Traceback" not in result.stderr

@@ -76,11 +76,13 @@ def test_dial_record_hangup() -> None:
     root = xml(Dial("+351218106100", target, timeout=30),
                Record(Target(Endpoint.RECORD, CallState("v")), max_length=120), Hangup())
     dial = root.find("./Dial")
-    assert dial is not None and dial.text == "+351218106100"
+    assert dial is not None
+    assert dial.text == "+351218106100"
     assert dial.attrib == {"action": "/voice/dial?n=x", "method": "POST", "timeout": "30"}
     record = root.find("./Record")
     assert record is not None
-    assert record.get("maxLength") == "120" and record.get("playBeep") == "true"
+    assert record.get("maxLength") == "120"
+    assert record.get("playBeep") == "true"
     assert record.get("finishOnKey") == "#"
     assert root[-1].tag == "Hangup"
 

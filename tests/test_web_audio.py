@@ -33,7 +33,8 @@ def recorded_app(tmp_path: Path) -> Flask:
 def test_recording_is_played_instead_of_a_fallback_voice(recorded_app: Flask) -> None:
     root = twiml(signed_post(recorded_app.test_client(), "/voice/enter?n=goodbye&l=kea"))
     play = root.find("./Play")
-    assert play is not None and play.text == "/audio/kea/goodbye.wav"
+    assert play is not None
+    assert play.text == "/audio/kea/goodbye.wav"
 
 
 def test_recording_is_served_with_cache_headers(recorded_app: Flask) -> None:

@@ -30,7 +30,8 @@ def test_incoming_call_greets_and_offers_languages(client: FlaskClient) -> None:
     assert gather.get("numDigits") == "1"
     assert gather.get("action") == "/voice/input?n=language"
     redirect = root.find("./Redirect")
-    assert redirect is not None and redirect.text == "/voice/input?n=language"
+    assert redirect is not None
+    assert redirect.text == "/voice/input?n=language"
 
 
 def test_caller_from_ukraine_hears_ukrainian_first(client: FlaskClient) -> None:
@@ -47,7 +48,8 @@ def test_choosing_english_opens_the_main_menu_in_english(client: FlaskClient) ->
     root = twiml(signed_post(client, "/voice/input?n=language", {**PORTUGUESE_MOBILE,
                                                                   "Digits": "2"}))
     gather = root.find("./Gather")
-    assert gather is not None and gather.get("action") == "/voice/input?n=main&l=en"
+    assert gather is not None
+    assert gather.get("action") == "/voice/input?n=main&l=en"
     assert {lang for lang, _ in spoken(root)} == {"en-GB"}
     assert "press 5" in spoken_text(root)
 
@@ -128,7 +130,8 @@ def test_garbage_digits_get_a_helpful_prompt(client: FlaskClient, digits: str) -
     root = twiml(response)
     assert "not one of the options" in spoken_text(root)
     gather = root.find("./Gather")
-    assert gather is not None and gather.get("action") == "/voice/input?n=main&l=en&f=1"
+    assert gather is not None
+    assert gather.get("action") == "/voice/input?n=main&l=en&f=1"
 
 
 @pytest.mark.parametrize("path", [
@@ -188,7 +191,8 @@ def test_a_bug_hands_the_caller_to_the_fallback_number(monkeypatch: pytest.Monke
     monkeypatch.setattr("ivr.web.voice.step", broken)
     root = twiml(signed_post(app.test_client(), "/voice/incoming", PORTUGUESE_MOBILE))
     dial = root.find("./Dial")
-    assert dial is not None and dial.text == "+351210000101"
+    assert dial is not None
+    assert dial.text == "+351210000101"
 
 
 # -- business hours through the webhooks ------------------------------------------------------
@@ -229,8 +233,9 @@ def test_operator_option_follows_lam_hours(client: FlaskClient, when: str,
 
 def _lisbon_utc(when: str) -> str:
     """Return the UTC instant of a Lisbon wall-clock time, for freezegun."""
-    from conftest import lisbon
     from datetime import UTC
+
+    from conftest import lisbon
 
     return lisbon(when.replace(" ", "T")).astimezone(UTC).isoformat()
 

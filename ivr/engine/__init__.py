@@ -20,7 +20,7 @@ from ivr.engine.actions import (
     Target,
 )
 from ivr.engine.machine import IllegalEvent, recover, step
-from ivr.engine.state import CallState, Caller, Event, EventKind
+from ivr.engine.state import Caller, CallState, Event, EventKind
 
 __all__ = [
     "Action",

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
 from ivr.engine import speech as sp
 from ivr.engine.actions import (
@@ -49,13 +50,14 @@ from ivr.menu.model import (
     TransferNode,
     VoicemailNode,
 )
-from ivr.prompts import Msg, Prompt
+from ivr.prompts import Msg, Prompt, Speech
 
 MAX_HOPS = 32  # nodes passed through in one answer; the static checks forbid silent loops
 CONNECTED = frozenset({"completed", "answered"})
 OPTIONS_ONLY = "options"
 
 Result = tuple[tuple[Action, ...], CallState]
+Handler = Callable[["Turn", Any], Result]  # each handler takes its own kind of node
 
 
 class IllegalEvent(EngineError):
@@ -128,7 +130,7 @@ def _target(turn: Turn, endpoint: Endpoint, **changes: object) -> Target:
     return Target(endpoint, replace(turn.state, **changes))  # type: ignore[arg-type]
 
 
-def _listen(turn: Turn, speech: tuple[sp.Speech, ...], *, timeout: int | None = None,
+def _listen(turn: Turn, speech: tuple[Speech, ...], *, timeout: int | None = None,
             num_digits: int | None = 1, finish_on_key: str = "") -> tuple[Action, ...]:
     """Gather keys while speaking; silence falls through to the same input webhook."""
     target = _target(turn, Endpoint.INPUT)
@@ -191,7 +193,7 @@ def _enter_hangup(turn: Turn, node: HangupNode) -> Result:
 
 def _enter_card(turn: Turn, node: CardNode) -> Result:
     menu, langs = turn.menu, turn.langs
-    speech: tuple[sp.Speech, ...] = ()
+    speech: tuple[Speech, ...] = ()
     if turn.state.phase != OPTIONS_ONLY:
         speech = sp.say_all(langs, node.say) + sp.card_speech(menu, node.entry, turn.now, langs)
     if sp.is_connectable(menu, menu.entry(node.entry), turn.now):
@@ -208,12 +210,12 @@ def _enter_postcode(turn: Turn, node: PostcodeNode) -> Result:
     return _listen(turn, speech, timeout=timeout, num_digits=4, finish_on_key="#"), turn.state
 
 
-ENTER: dict[str, Callable[[Turn, Node], Result]] = {
+ENTER: dict[str, Handler] = {
     "message": _enter_message, "language": _enter_language, "menu": _enter_menu,
     "hours": _enter_hours, "closed": _enter_closed, "transfer": _enter_transfer,
     "voicemail": _enter_voicemail, "hangup": _enter_hangup, "card": _enter_card,
     "postcode": _enter_postcode,
-}  # type: ignore[dict-item]
+}
 
 
 # -- input ------------------------------------------------------------------------------------
@@ -346,7 +348,7 @@ def _on_no_recording(turn: Turn, node: VoicemailNode) -> Result:
 
 
 E = EventKind
-TRANSITIONS: dict[tuple[str, EventKind], Callable[[Turn, Node], Result]] = {
+TRANSITIONS: dict[tuple[str, EventKind], Handler] = {
     **{(kind, E.ENTER): _on_enter for kind in ENTER},
     **{(kind, E.SILENCE): _on_silence for kind in ("language", "menu", "card", "postcode")},
     ("menu", E.INPUT): _on_menu_input,
@@ -357,6 +359,6 @@ TRANSITIONS: dict[tuple[str, EventKind], Callable[[Turn, Node], Result]] = {
     ("card", E.DIAL_DONE): _on_card_dial_done,
     ("voicemail", E.RECORDED): _on_recorded,
     ("voicemail", E.NO_RECORDING): _on_no_recording,
-}  # type: ignore[dict-item]
+}
 
 __all__ = ["ENTER", "TRANSITIONS", "IllegalEvent", "UnknownNode", "enter", "recover", "step"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
@@ -31,6 +32,7 @@ from ivr.menu.model import (
     Flow,
     HoursFile,
     Node,
+    OpeningSpec,
     PromptsFile,
     ServiceSpec,
 )
@@ -132,6 +134,11 @@ def _sources(prompts: PromptsFile, directory: Directory) -> dict[str, Source]:
     return sources
 
 
+def _opening(spec: OpeningSpec) -> SpecialOpening:
+    """Build a special opening from its YAML form."""
+    return SpecialOpening(spec.date, tuple(TimeRange.parse(t) for t in spec.hours), spec.reason)
+
+
 def _build_hours(
     hours_file: HoursFile, document: Document, problems: list[Problem]
 ) -> dict[str, ServiceHours]:
@@ -162,7 +169,7 @@ class _HoursBuilder:
         before = len(self.problems)
         for days, ranges in spec.weekly.items():
             for i, text in enumerate(ranges):
-                self.attempt(lambda text=text: TimeRange.parse(text), ("weekly", days, i),
+                self.attempt(partial(TimeRange.parse, text), ("weekly", days, i),
                              "bad time range")
         if len(self.problems) > before:
             return None
@@ -173,13 +180,11 @@ class _HoursBuilder:
             lambda: HolidayCalendar(holidays.country, holidays.subdiv, "pt_PT"),
             ("holidays", "subdiv"), "bad holiday calendar")
         closures = [
-            self.attempt(lambda c=c: Closure(c.from_, c.to or c.from_, c.reason),
+            self.attempt(partial(Closure, c.from_, c.to or c.from_, c.reason),
                          ("closures", i), "bad closure")
             for i, c in enumerate(spec.closures)]
         openings = [
-            self.attempt(lambda o=o: SpecialOpening(
-                o.date, tuple(TimeRange.parse(t) for t in o.hours), o.reason),
-                ("openings", i), "bad special opening")
+            self.attempt(partial(_opening, o), ("openings", i), "bad special opening")
             for i, o in enumerate(spec.openings)]
         if weekly is None or len(self.problems) > before:
             return None

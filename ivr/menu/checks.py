@@ -40,12 +40,12 @@ REQUIRED_PROMPTS = (
     "language.option_two", "menu.option", "menu.repeat", "menu.back", "menu.invalid",
     "menu.silence", "menu.too_many", "key.star", "key.hash", "when.today", "when.tomorrow",
     "when.date", "hours.days", "hours.times", "hours.group", "closed.now", "closed.hours",
-    "closed.next", "closed.holidays", "closed.emergency", "transfer.connecting",
-    "transfer.failed", "voicemail.intro", "voicemail.thanks", "voicemail.none", "card.title", "card.address",
+    "closed.next", "closed.holidays", "closed.emergency", "transfer.connecting", "transfer.failed",
+    "voicemail.intro", "voicemail.thanks", "voicemail.none", "card.title", "card.address",
     "card.public_services", "card.hours", "card.open_now", "card.closed_now", "card.phone",
     "card.email", "card.website", "card.located_at", "card.connect", "card.sms", "sms.sent",
-    "sms.failed", "sms.phone", "sms.email", "sms.hours", "postcode.ask", "postcode.unknown", "spell.at", "spell.dot",
-    "error.apology", "goodbye",
+    "sms.failed", "sms.phone", "sms.email", "sms.hours", "postcode.ask", "postcode.unknown",
+    "spell.at", "spell.dot", "error.apology", "goodbye",
 )
 
 
@@ -235,7 +235,7 @@ class Checker:
             if node_id not in reachable:
                 problems.append(flow.problem(("nodes", node_id), "unreachable node: no path "
                                              "from the entry leads here", Severity.WARNING))
-        for node_id, node in self.flow.nodes.items():
+        for node_id in self.flow.nodes:
             exits = _reach(out, [node_id], lambda e: not e.is_failure)
             if not any(self._is_exit(self.flow.nodes[n]) for n in exits):
                 problems.append(flow.problem(("nodes", node_id), "no way out: no choice leads "
