@@ -52,7 +52,7 @@ def _steps(loaded: LoadedScenario, result: CallResult) -> list[str]:
         if match is not None:
             cursor = match + 1
             continue
-        after = f"after step {cursor} ({_show(result.steps[cursor - 1])})" if cursor else "at all"
+        after = f"after step {cursor} ({_show(result.steps[cursor - 1])})" if cursor else "anywhere"
         line = f"{loaded.where('expect', 'steps', index)}: expected {wanted.describe()} {after}"
         near = next(
             (s for s in result.steps[cursor:] if _same_leg_and_verb(wanted, s, result)), None

@@ -47,6 +47,8 @@ def position(node: Any, keys: Path_) -> tuple[int, int]:
     """Return the 1-based line and column of the deepest part of ``keys`` that exists."""
     line, column = (node.lc.line, node.lc.col) if hasattr(node, "lc") else (0, 0)
     for key in keys:
+        if isinstance(node, CommentedMap) and isinstance(key, str) and key not in node:
+            key = key.replace("_", "-")  # option names may be written either way
         if isinstance(node, CommentedMap) and key in node:
             line, column = node.lc.value(key) if _is_scalar(node[key]) else node.lc.key(key)
             node = node[key]

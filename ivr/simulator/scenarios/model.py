@@ -26,6 +26,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from ivr.errors import SimulatorError
 from ivr.simulator.clock import parse_at
 from ivr.simulator.simulator import DEFAULT_FROM, DEFAULT_MAX_STEPS, DEFAULT_TO
 from ivr.simulator.targets import DEFAULT_APP, DEFAULT_PATH, IN_PROCESS_BASE_URL
@@ -84,10 +85,13 @@ class Call(_Strict):
     @classmethod
     def _lisbon(cls, value: object) -> object:
         """Read times without an offset as Lisbon wall time, like ``--at``."""
-        if isinstance(value, str):
-            return parse_at(value)
-        if isinstance(value, datetime) and value.tzinfo is None:
-            return parse_at(value.isoformat())
+        try:
+            if isinstance(value, str):
+                return parse_at(value)
+            if isinstance(value, datetime) and value.tzinfo is None:
+                return parse_at(value.isoformat())
+        except SimulatorError as exc:
+            raise ValueError(str(exc)) from None
         return value
 
     @field_validator("input", mode="before")
@@ -126,7 +130,7 @@ class StepExpectation(BaseModel):
         key = verbs[0]
         value = data[key]
         conditions = {k: v for k, v in data.items() if k not in {key, "leg"}}
-        if isinstance(value, dict):
+        if isinstance(value, dict) and set(value) != {"regex"}:
             conditions |= value
         elif value is not None and not (value is True and key not in PRIMARY_FIELD):
             conditions[PRIMARY_FIELD.get(key, "value")] = value

@@ -51,10 +51,19 @@ def setup_of(loaded: LoadedScenario) -> Setup:
     )
 
 
+#: The option a setup error is about, from how its sentence starts.
+_OPTIONS = {"--app": "app", "--at": "at", "--dial": "dial", "dial outcome": "dial"}
+_OPTIONS |= {"--also": "also", "input": "input", "--max-steps": "max-steps"}
+
+
+def _option(message: str) -> str:
+    return next((key for start, key in _OPTIONS.items() if message.startswith(start)), "")
+
+
 def run_scenario(loaded: LoadedScenario) -> Outcome:
     """Run one scenario's call and check it."""
     try:
         result = run_setup(setup_of(loaded))
     except SimulatorError as exc:
-        return Outcome(loaded, None, (f"{loaded.where('call')}: {exc}",))
+        return Outcome(loaded, None, (f"{loaded.where('call', _option(str(exc)))}: {exc}",))
     return Outcome(loaded, result, tuple(failures(loaded, result)))
