@@ -171,7 +171,8 @@ def card_speech(menu: Menu, entry_id: str, now: datetime, langs: Langs) -> tuple
     if entry.about:
         speech += say(langs, entry_prompt(entry_id, "about"))
     if entry.address:
-        speech += say(langs, "card.address") + (Literal(", ".join(entry.address), "pt_PT"),)
+        address = Literal(", ".join(entry.address) + ".", "pt_PT")
+        speech += say(langs, "card.address") + (address,)
     if entry.public_services:
         items = Items(tuple(Msg(f"public_service.{s}") for s in entry.public_services))
         speech += say(langs, "card.public_services", {"services": items})

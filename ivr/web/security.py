@@ -8,6 +8,7 @@ the one Twilio signed: set ``IVR_PUBLIC_BASE_URL`` to the public origin (and pat
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -52,20 +53,23 @@ def public_url() -> str:
     return f"{base}{request.path}" + (f"?{query}" if query else "")
 
 
-def twilio_params() -> MultiDict[str, str]:
+def twilio_params() -> Mapping[str, str]:
     """Return Twilio's parameters (a POST's form, a GET's query), parsed once per request.
 
     A urlencoded body is parsed with ``parse_qsl`` directly: Twilio's forms are small and
     flat, and werkzeug's general form parser costs ten times as much on this hot path.
     """
     environ = request.environ
-    params: MultiDict[str, str] | None = environ.get(PARAMS_KEY)
+    params: Mapping[str, str] | None = environ.get(PARAMS_KEY)
     if params is None:
         if environ["REQUEST_METHOD"] != "POST":
             params = request.args
         elif environ.get("CONTENT_TYPE", "").startswith("application/x-www-form-urlencoded"):
-            body = _read_body(environ).decode("utf-8", "replace")
-            params = MultiDict(parse_qsl(body, keep_blank_values=True))
+            pairs = parse_qsl(_read_body(environ).decode("utf-8", "replace"),
+                              keep_blank_values=True)
+            params = dict(pairs)
+            if len(params) != len(pairs):  # a repeated name: keep every value
+                params = MultiDict(pairs)
         else:
             params = request.form
         environ[PARAMS_KEY] = params

@@ -15,12 +15,12 @@ missing field become an apology and a sensible next step, never a 500 page.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode
 
 import phonenumbers
 from flask import Blueprint, Response, current_app, request
-from werkzeug.datastructures import MultiDict
 
 from ivr.engine import (
     Action,
@@ -165,7 +165,7 @@ def _number_facts(number: str) -> tuple[str | None, bool]:
     return phonenumbers.region_code_for_number(parsed), is_mobile
 
 
-def _int(form: MultiDict[str, str], name: str) -> int:
+def _int(form: Mapping[str, str], name: str) -> int:
     """Read an integer form field; anything else is 0."""
     value = form.get(name, "")
     return int(value) if value.isdigit() else 0
