@@ -78,3 +78,11 @@ def test_the_call_status_callback_reports_completion() -> None:
     assert callback.form["CallStatus"] == "completed"
     assert callback.form["CallSid"] == result.call_sid
     assert [r.kind for r in result.requests] == ["twiml", "callback"]
+
+
+def test_a_failing_status_callback_is_logged_and_the_call_goes_on() -> None:
+    harness = Harness({"/voice": twiml(lambda r: r.say("Hi."))})
+    result = harness.call(status_callback="/no-such-callback")
+    assert result.end.reason == "completed"
+    assert [r.status for r in result.requests] == [200, 404]
+    assert any(n.code == 11200 and "status callback" in n.message for n in result.notices)
