@@ -142,13 +142,16 @@ class ScriptedActor:
 
     def reply_to_gather(self, prompt: GatherPrompt) -> Reply:
         """Give the next scripted answer; a declining person hangs up instead."""
+        return self._next()
+
+    def reply_to_record(self, prompt: RecordPrompt) -> Reply:
+        """Give the next scripted answer; a declining person hangs up instead."""
+        return self._next()
+
+    def _next(self) -> Reply:
         if self.is_declining:
             return HangingUp()
         return self._replies.popleft() if self._replies else Silence()
-
-    def reply_to_record(self, prompt: RecordPrompt) -> Reply:
-        """Give the next scripted answer."""
-        return self.reply_to_gather(GatherPrompt(prompt.leg, frozenset(), None, "", 0, ""))
 
     @property
     def remaining(self) -> int:

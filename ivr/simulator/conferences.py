@@ -187,7 +187,7 @@ def attend(runner: LegRunner, room: Room, seat: Seat, wait: tuple[str, str] | No
     reason = "left"
     try:
         if not room.is_started:
-            music = play_wait_documents(runner, wait, dict, WAIT_URL_VERBS, transfer_leaves=False)
+            music = play_wait_documents(runner, wait, _no_params, WAIT_URL_VERBS, False)
             yield kernel.any_of([room.started, participant.removed])
         if not participant.removed.triggered:
             talk = runner.leg.actor.talk_s
@@ -202,6 +202,11 @@ def attend(runner: LegRunner, room: Room, seat: Seat, wait: tuple[str, str] | No
         if music is not None:
             music.interrupt("stop")
         leave(world, room, participant, reason)
+
+
+def _no_params() -> dict[str, str]:
+    """Conference wait URLs get only the call's own parameters."""
+    return {}
 
 
 def dial_conference(runner: LegRunner, spec: DialSpec, noun: ET.Element) -> Flow[DialResult]:

@@ -93,7 +93,9 @@ def describe(step: Step) -> str:
         where = f"→ {f['action']}" if f.get("action") else "(falls through)"
         return f"heard {heard} {where}"
     if step.verb == "Dial":
-        target = f.get("conference") or f.get("queue") or ", ".join(f.get("numbers") or [])  # type: ignore[arg-type]
+        numbers = f.get("numbers")
+        parties = ", ".join(str(n) for n in numbers) if isinstance(numbers, list) else ""
+        target = f.get("conference") or f.get("queue") or parties
         return f"{target}: {f['status']} ({f['duration']} s)"
     if step.verb == "Sms":
         return f'to {f["to"]}: "{f["body"]}"'

@@ -125,8 +125,11 @@ def call_parties(runner: LegRunner, spec: DialSpec, parties: list[Party]) -> Flo
     first_sid = attempts[0].leg.sid
     if winner is None:
         return DialResult(_status(attempts), first_sid, 0, False, numbers=numbers)
-    seconds, ender = yield from bridge_seconds(runner, spec, winner.leg, star_at)
-    world.close_leg(winner.leg, CallEnd(EndReason.HANGUP))
+    runner.leg.answer(world.kernel.now)  # with answerOnBridge, the call is answered only now
+    try:
+        seconds, ender = yield from bridge_seconds(runner, spec, winner.leg, star_at)
+    finally:  # also when the REST API moves or ends the caller mid-call
+        world.close_leg(winner.leg, CallEnd(EndReason.HANGUP))
     return DialResult(
         "completed", winner.leg.sid, seconds, True, ender == "caller", numbers=numbers
     )

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
-from ivr.simulator import behaviour, dial, gather, prompts, queues
+from ivr.simulator import behaviour, dial, enqueue, gather, prompts
 from ivr.simulator.attributes import Attributes
 from ivr.simulator.clock import speech_seconds
 from ivr.simulator.kernel import Event, Flow, Interrupt, instant
@@ -107,6 +107,7 @@ class LegRunner:
 
     def load(self, target: Fetch | Inline) -> Document | FetchFailure:
         """Fetch or parse the next document; on failure try the fallback URL (§4)."""
+        is_first = self._fetches == 0
         if isinstance(target, Inline):
             try:
                 return self._checked(parse_document(target.twiml, self.doc.url))
@@ -118,9 +119,8 @@ class LegRunner:
                 return loaded
             failure = loaded
         self.warn(failure.code, failure.message)
-        self._fetches += 1
         fallback = self.leg.fallback
-        if fallback is None or (self._fetches > 1 and not behaviour.FALLBACK_FOR_ACTION_FETCHES):
+        if fallback is None or not (is_first or behaviour.FALLBACK_FOR_ACTION_FETCHES):
             return failure
         error = {"ErrorCode": str(failure.code), "ErrorUrl": failure.url}
         rescued = self.fetch(fallback.url, fallback.method, self.params(error))
@@ -221,8 +221,8 @@ VERBS: dict[str, VerbFlow] = {
     "Gather": gather.gather,
     "Record": gather.record,
     "Dial": dial.dial,
-    "Enqueue": queues.enqueue,
-    "Leave": queues.leave,
+    "Enqueue": enqueue.enqueue,
+    "Leave": enqueue.leave,
     "Redirect": redirect,
     "Hangup": hangup,
     "Reject": reject,
