@@ -140,3 +140,43 @@ def test_a_failing_scenario_says_which_expectation_at_which_step(
     assert 'the next Say was Say [pt-PT · man] "Abrimos das 8 às 20 horas."' in lines[0]
     assert lines[1].startswith(f"{scenario}:10:17: the call ended completed, not hangup")
     assert lines[-1] == "0 passed, 1 failed"
+
+
+BROKEN_APP = """
+from flask import Flask, Response, request
+
+def create_app():
+    app = Flask("broken")
+
+    @app.route("/voice", methods=["GET", "POST"])
+    def voice():
+        return Response("oops", 500)
+
+    @app.route("/sorry", methods=["GET", "POST"])
+    def sorry():
+        code = request.values["ErrorCode"]
+        return Response(f"<Response><Say>Sorry, {code}.</Say></Response>", mimetype="text/xml")
+
+    @app.route("/status", methods=["GET", "POST"])
+    def status():
+        return Response("", 204)
+
+    return app
+"""
+
+
+def test_fallback_url_status_callback_and_get(runner: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "broken_app.py").write_text(BROKEN_APP, encoding="utf-8")
+    args = ["call", "--app", f"{tmp_path / 'broken_app.py'}:create_app", "--url", "/voice"]
+    args += ["--method", "GET", "--fallback-url", "/sorry", "--status-callback", "/status"]
+    result = runner.invoke(cli, [*args, "--json", "--input", ""])
+    assert result.exit_code == 0, result.output
+    call = json.loads(result.stdout)
+    assert [(r["method"], r["url"].split("?")[0], r["status"]) for r in call["requests"]] == [
+        ("GET", "https://ivr.localhost/voice", 500),
+        ("POST", "https://ivr.localhost/sorry", 200),
+        ("POST", "https://ivr.localhost/status", 204),
+    ]
+    assert call["steps"][0]["text"] == "Sorry, 11200."
+    assert call["end"] == {"reason": "completed", "error_code": None}
+    assert call["warnings"][0]["code"] == 11200

@@ -6,6 +6,8 @@ import pytest
 from flask import Request, Response
 from twilio.twiml.voice_response import VoiceResponse
 
+from ivr.simulator.media import MediaLibrary
+
 from .harness import Harness, codes, said, twiml, verbs
 
 APP_ERROR = "We're sorry, an application error has occurred. Goodbye."
@@ -163,3 +165,28 @@ def test_a_missing_play_file_is_a_warning_and_the_call_goes_on() -> None:
     result = harness.call()
     assert verbs(result) == ["Play", "Say"]
     assert codes(result) == [11200]
+
+
+def test_play_loops_and_tones_and_a_transcript_manifest() -> None:
+    def build(response: VoiceResponse) -> None:
+        response.play("/audio/welcome.mp3", loop=3)
+        response.play(digits="1w2")
+
+    harness = Harness(
+        {
+            "/voice": twiml(build),
+            "/audio/welcome.mp3": lambda _: Response(b"ID3", mimetype="audio/mpeg"),
+        }
+    )
+    harness.sim.world.media = MediaLibrary(
+        harness.sim.world.webhooks.transport, {"welcome.mp3": "Bem-vindo, welcome."}
+    )
+    result = harness.call()
+    play, tones = result.steps
+    assert play.fields == {
+        "url": "https://app.test/audio/welcome.mp3",
+        "text": "Bem-vindo, welcome.",
+        "loop": 3,
+    }
+    assert tones.fields == {"url": None, "digits": "1w2"}
+    assert (tones.at - play.at).total_seconds() == pytest.approx(3 * 1.2)  # 3 words, 3 times
