@@ -1,42 +1,14 @@
-"""Shared fixtures: the real app on the shipped menus, signed requests, a CLI runner."""
+"""Shared fixtures: the real app on the shipped menus, and a CLI runner."""
 
 from __future__ import annotations
-
-from collections.abc import Mapping
-from datetime import datetime
-from pathlib import Path
-from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
-from twilio.request_validator import RequestValidator
-from werkzeug.test import TestResponse
+from support import app_config
 
 from ivr.web import create_app
-
-ROOT = Path(__file__).resolve().parent.parent
-TOKEN = "test-auth-token-0123456789abcdef"
-LISBON = ZoneInfo("Europe/Lisbon")
-
-
-def lisbon(text: str) -> datetime:
-    """Read a Lisbon wall-clock time such as "2026-12-07T09:00"."""
-    return datetime.fromisoformat(text).replace(tzinfo=LISBON)
-
-
-def app_config(**extra: Any) -> dict[str, Any]:
-    """Settings for a test app on the shipped menus, catalogues and prompts."""
-    return {
-        "TESTING": True,
-        "IVR_AUTH_TOKEN": TOKEN,
-        "IVR_MENUS": str(ROOT / "menus"),
-        "IVR_LOCALES": str(ROOT / "locales"),
-        "IVR_PROMPTS": str(ROOT / "prompts"),
-        **extra,
-    }
 
 
 @pytest.fixture
@@ -55,31 +27,3 @@ def client(app: Flask) -> FlaskClient:
 def runner() -> CliRunner:
     """A click runner for the ``ivr`` commands."""
     return CliRunner()
-
-
-def signed_post(client: FlaskClient, path: str, data: Mapping[str, str] | None = None,
-                token: str = TOKEN, base: str = "http://localhost") -> TestResponse:
-    """POST as Twilio would: form data signed with the auth token over the full URL."""
-    form = dict(data or {})
-    signature = RequestValidator(token).compute_signature(base + path, form)
-    return client.post(path, data=form, headers={"X-Twilio-Signature": signature})
-
-
-def twiml(response: TestResponse) -> Any:
-    """Parse a webhook answer, asserting it is TwiML as Twilio requires."""
-    import xml.etree.ElementTree as ET
-
-    assert response.content_type.startswith("text/xml"), response.content_type
-    root = ET.fromstring(response.data)
-    assert root.tag == "Response"
-    return root
-
-
-def spoken(root: Any) -> list[tuple[str, str]]:
-    """List (language, text) of every <Say> in document order, nested ones included."""
-    return [(say.get("language", ""), say.text or "") for say in root.iter("Say")]
-
-
-def spoken_text(root: Any) -> str:
-    """Join everything said in a document."""
-    return " ".join(text for _, text in spoken(root))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from conftest import ROOT, lisbon
+from support import ROOT, lisbon
 
 from ivr.engine import (
     Caller,

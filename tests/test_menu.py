@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from support import ROOT
 
 from ivr.errors import MenuError, Problem, Severity
 from ivr.menu import check_menu, load_menu

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import lisbon
+from support import lisbon
 
 from ivr.errors import CatalogueError
 from ivr.i18n import Catalogue, Entry

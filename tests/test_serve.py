@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from conftest import ROOT, TOKEN
+from support import ROOT, TOKEN
 from twilio.request_validator import RequestValidator
 
 CALL = {"From": "+351912345678", "To": "+351808257257", "CallSid": "CA" + "4" * 32}

@@ -6,8 +6,8 @@ import wave
 from pathlib import Path
 
 import pytest
-from conftest import app_config, signed_post, twiml
 from flask import Flask
+from support import app_config, signed_post, twiml
 
 from ivr.web import create_app
 

@@ -7,7 +7,7 @@ import logging
 from typing import Any
 from urllib.parse import urlparse
 
-from conftest import app_config, signed_post, spoken_text, twiml
+from support import app_config, signed_post, spoken_text, twiml
 from twilio.http import HttpClient
 from twilio.http.response import Response
 

@@ -6,9 +6,9 @@ import logging
 from typing import Any
 
 import pytest
-from conftest import TOKEN, app_config, signed_post, spoken, spoken_text, twiml
 from flask.testing import FlaskClient
 from freezegun import freeze_time
+from support import TOKEN, app_config, signed_post, spoken, spoken_text, twiml
 
 from ivr.errors import ConfigError
 from ivr.web import create_app
@@ -235,7 +235,7 @@ def _lisbon_utc(when: str) -> str:
     """Return the UTC instant of a Lisbon wall-clock time, for freezegun."""
     from datetime import UTC
 
-    from conftest import lisbon
+    from support import lisbon
 
     return lisbon(when.replace(" ", "T")).astimezone(UTC).isoformat()
 
