@@ -99,6 +99,12 @@ def describe(step: Step) -> str:
         return f"{target}: {f['status']} ({f['duration']} s)"
     if step.verb == "Sms":
         return f'to {f["to"]}: "{f["body"]}"'
+    if step.verb == "Redirect":
+        return f"→ {f['url']}"
+    if step.verb == "Enqueue":
+        return f"{f['queue']}: {f['result']}"
+    if step.verb == "Record":
+        return str(f.get("recording_url") or "nothing recorded (falls through)")
     fields = {k: v for k, v in f.items() if v is not None}
     return " ".join(f"{key}={value}" for key, value in fields.items())
 

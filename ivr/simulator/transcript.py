@@ -41,9 +41,28 @@ class CallEnd:
     error_code: int | None = None
 
 
+#: The JSON fields of each verb, a contract with testers' scripts; a step may know more
+#: (shown in the terminal, usable in scenario files). Verbs not listed show all they know.
+JSON_FIELDS: dict[str, tuple[str, ...]] = {
+    "Say": ("text", "language", "voice"),
+    "Play": ("url", "text"),
+    "Gather": ("digits", "speech", "action"),
+    "Dial": ("numbers", "conference", "queue", "status"),
+    "Enqueue": ("queue", "result"),
+    "Record": ("recording_url",),
+    "Redirect": ("url",),
+    "Hangup": (),
+    "Reject": (),
+}
+
+
 @dataclass(frozen=True)
 class Step:
-    """One verb executed on one leg (or an SMS sent through the REST API)."""
+    """One verb executed on one leg (or an SMS sent through the REST API).
+
+    ``at`` is when the step was recorded: when a prompt starts, and when a verb that
+    listens or connects (Gather, Record, Dial, Enqueue) has its result.
+    """
 
     verb: str
     leg: str
@@ -52,7 +71,11 @@ class Step:
 
     def to_json(self) -> dict[str, Any]:
         """Return the step as its stable JSON object."""
-        return {"verb": self.verb, **self.fields, "leg": self.leg, "at": self.at.isoformat()}
+        names = JSON_FIELDS.get(self.verb)
+        shown = (
+            self.fields if names is None else {n: self.fields[n] for n in names if n in self.fields}
+        )
+        return {"verb": self.verb, **shown, "leg": self.leg, "at": self.at.isoformat()}
 
 
 @dataclass(frozen=True)

@@ -32,9 +32,11 @@ def test_a_scripted_call_prints_one_stable_json_object(runner: CliRunner) -> Non
     assert set(call) == JSON_FIELDS
     assert call["at"] == "2026-03-02T10:00:00+00:00"
     assert call["end"] == {"reason": "completed", "error_code": None}
-    say = call["steps"][0]
-    assert {"verb", "text", "language", "voice"} <= set(say)
+    say, gather = call["steps"][0], call["steps"][1]
+    assert set(say) == {"verb", "text", "language", "voice", "leg", "at"}
+    assert set(gather) == {"verb", "digits", "speech", "action", "leg", "at"}
     assert say["language"] == "pt-PT"
+    assert gather["digits"] == "1"
     assert [(r["method"], r["status"]) for r in call["requests"]] == [("POST", 200)] * 2
 
 

@@ -88,6 +88,9 @@ def test_a_whisper_runs_on_the_child_leg_and_accepts() -> None:
     result = harness.call()
     assert said(result) == ["completed 30 true"]
     assert said(result, OPERATOR) == ["A caller from the helpline. Press 1."]
+    dial = steps(result)[-2].to_json()
+    assert set(dial) == {"verb", "numbers", "conference", "queue", "status", "leg", "at"}
+    assert (dial["numbers"], dial["conference"], dial["queue"]) == ([OPERATOR, BACKUP], None, None)
     whisper = next(seen for seen in harness.seen if seen.path == "/whisper")
     assert whisper.form["Direction"] == "outbound-dial"
     assert whisper.form["ParentCallSid"] == result.call_sid
