@@ -21,6 +21,9 @@ import requests
 
 from ivr.errors import SimulatorError
 
+#: Marks the 500 the transport makes up when an in-process app raises instead of answering.
+CRASH_HEADER = "X-Simulator-App-Crashed"
+
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
@@ -120,7 +123,11 @@ class WSGITransport:
             raise TransportError(FailureKind.CONNECT, f"nothing answers at {url} in-process")
         full_url, body = encode(method, url, params)
         started = self.timer()
-        status, response_headers, content = run_wsgi(self.app, method, full_url, body, headers)
+        try:
+            status, response_headers, content = run_wsgi(self.app, method, full_url, body, headers)
+        except Exception as exc:  # a server answers 500 when its app raises
+            status, content = 500, f"{type(exc).__name__}: {exc}".encode()
+            response_headers = ((CRASH_HEADER, "1"), ("Content-Type", "text/plain"))
         elapsed = self.timer() - started
         if elapsed > timeout.read:
             raise TransportError(FailureKind.TIMEOUT, f"{url} took {elapsed:.1f} s to answer")

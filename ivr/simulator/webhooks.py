@@ -19,7 +19,14 @@ from ivr.simulator.clock import SimClock
 from ivr.simulator.cookies import CookieJar
 from ivr.simulator.sids import Sids
 from ivr.simulator.transcript import RequestKind, Transcript
-from ivr.simulator.transport import Response, Timeouts, Transport, TransportError, encode
+from ivr.simulator.transport import (
+    CRASH_HEADER,
+    Response,
+    Timeouts,
+    Transport,
+    TransportError,
+    encode,
+)
 from ivr.simulator.twiml import (
     Document,
     TwimlParseError,
@@ -166,6 +173,8 @@ class Webhooks:
             return failure, "4xx"
         if not 200 <= answer.status < 300:
             message = f"{url} answered HTTP {answer.status}"
+            if answer.header(CRASH_HEADER):
+                message += f" (the app raised {answer.body.decode('utf-8', 'replace')})"
             retry = "5xx" if answer.status >= 500 else "4xx"
             return FetchFailure(behaviour.HTTP_RETRIEVAL_FAILURE, message, url), retry
         return answer

@@ -190,3 +190,15 @@ def test_play_loops_and_tones_and_a_transcript_manifest() -> None:
     }
     assert tones.fields == {"url": None, "digits": "1w2"}
     assert (tones.at - play.at).total_seconds() == pytest.approx(3 * 1.2)  # 3 words, 3 times
+
+
+def test_an_app_that_raises_in_process_is_a_500() -> None:
+    def broken(_: Request) -> str:
+        raise KeyError("Digits")
+
+    harness = Harness({"/voice": broken})
+    harness.app.config["PROPAGATE_EXCEPTIONS"] = True
+    result = harness.call()
+    assert [r.status for r in result.requests] == [500]
+    assert result.end.error_code == 11200
+    assert "the app raised KeyError: 'Digits'" in result.notices[0].message
