@@ -91,9 +91,6 @@ def open_session(
         )
     if setup.max_steps < 1:
         raise SimulatorError("--max-steps must be at least 1")
-    scripts = dict(parse_dial_option(option) for option in setup.dial)
-    default = parse_sequence(setup.dial_default)[0] if setup.dial_default else None
-    plan = DialPlan(scripts, default, chooser)
     deferred = DeferredApp()
     transport: Transport
     if setup.is_remote:
@@ -108,7 +105,7 @@ def open_session(
         seed=setup.seed,
         auth_token=token,
         account_sid=setup.account_sid,
-        dial_plan=plan,
+        dial_plan=dial_plan(setup, chooser),
         max_steps=setup.max_steps,
         observers=observers,
         transcripts=setup.transcripts,
@@ -123,6 +120,13 @@ def open_session(
             account_sid=simulator.account_sid,
         )
     return Session(simulator, url, setup)
+
+
+def dial_plan(setup: Setup, chooser: OutcomeChooser | None) -> DialPlan:
+    """Return what dialled parties do: the --dial scripts, the default, else the chooser."""
+    scripts = dict(parse_dial_option(option) for option in setup.dial)
+    default = parse_sequence(setup.dial_default)[0] if setup.dial_default else None
+    return DialPlan(scripts, default, chooser)
 
 
 def plan_calls(session: Session, tester: Actor | None) -> tuple[CallPlan, list[CallPlan]]:

@@ -120,7 +120,7 @@ def test_our_helpline_answers_deterministically(
 def test_scenarios_pass_with_exit_0(runner: CliRunner) -> None:
     result = runner.invoke(cli, ["scenarios", str(HERE / "scenarios")])
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines()[-1] == "5 passed, 0 failed"
+    assert result.stdout.splitlines()[-1] == "6 passed, 0 failed"
 
 
 def test_a_failing_scenario_says_which_expectation_at_which_step(
