@@ -214,14 +214,14 @@ class Resolver:
         if source is None:
             raise CatalogueError(f"unknown prompt {prompt.id!r}")
         count = prompt.params.get("count")
-        if code == SOURCE_LANGUAGE:
-            if source.plural is not None and isinstance(count, int) and count != 1:
-                return source.plural
-            return source.text
         catalogue = self.catalogues.get(code)
         entry = catalogue.get(prompt.id, source.text) if catalogue else None
         if entry is None or catalogue is None:
-            return None
+            if code != SOURCE_LANGUAGE:
+                return None
+            if source.plural is not None and isinstance(count, int) and count != 1:
+                return source.plural
+            return source.text
         if isinstance(entry.text, tuple):
             index = catalogue.plural(count if isinstance(count, int) else 1)
             return entry.text[min(index, len(entry.text) - 1)]

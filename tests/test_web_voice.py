@@ -226,7 +226,7 @@ def test_operator_option_follows_lam_hours(client: FlaskClient, when: str,
     assert (dial is not None) is is_transferred
     if not is_transferred:
         text = spoken_text(root)
-        assert "closed now" in text
+        assert "no one can take your call at the moment" in text
         assert "Monday to Friday, 9:00 to 19:00" in text
         assert "112" in text
 
