@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from ivr.simulator import conferences
 from ivr.simulator.interpreter import LegRunner
-from ivr.simulator.kernel import Flow
+from ivr.simulator.kernel import Flow, Interrupt
 from ivr.simulator.legs import CallStatus, Direction, Leg, StatusCallback, Target
 from ivr.simulator.outcomes import Fetch, Inline
 from ivr.simulator.ringing import ring_party
@@ -72,7 +72,12 @@ def participant_body(
     """Return a body that joins a conference, then hangs up when it is over."""
 
     def run(runner: LegRunner) -> Flow[CallEnd]:
-        yield from conferences.attend(runner, room, seat, wait)
+        try:
+            yield from conferences.attend(runner, room, seat, wait)
+        except Interrupt as interrupt:  # moved to new TwiML, or hung up, by the REST API
+            moved = runner.interrupted(interrupt.cause)
+            if isinstance(moved, Fetch | Inline):
+                return (yield from runner.run(moved))
         return CallEnd(EndReason.HANGUP)
 
     return run

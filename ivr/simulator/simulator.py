@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from ivr.errors import SimulatorError
 from ivr.simulator.actors import Actor, ScriptedActor
 from ivr.simulator.clock import SimClock, real_now
 from ivr.simulator.kernel import Flow, Kernel
@@ -160,14 +161,18 @@ class Simulator:
 
     def _run_until_quiet(self) -> None:
         kernel = self.world.kernel
+        hung_up: set[str] = set()
         while True:
             kernel.run()
-            waiting = [
-                leg for leg in self.world.legs.values() if leg.process and leg.process.is_alive
-            ]
+            waiting = [leg for leg in self.world.legs.values() if _is_waiting(leg)]
             if not waiting:
                 return
-            waiting[0].process.interrupt(HungUp(by_person=True))  # type: ignore[union-attr]
+            leg = waiting[0]
+            if leg.sid in hung_up:
+                raise SimulatorError(f"{leg.label} ({leg.sid}) kept waiting after hanging up")
+            hung_up.add(leg.sid)
+            assert leg.process is not None
+            leg.process.interrupt(HungUp(by_person=True))
 
     def result(self, placed: Placed) -> CallResult:
         """Return what happened on a placed call (and every leg it touched)."""
@@ -195,6 +200,10 @@ class Simulator:
             self.place(other)
         self.run()
         return self.result(placed)
+
+
+def _is_waiting(leg: Leg) -> bool:
+    return leg.process is not None and leg.process.is_alive
 
 
 class _Unlocking:

@@ -125,6 +125,8 @@ class WSGITransport:
         started = self.timer()
         try:
             status, response_headers, content = run_wsgi(self.app, method, full_url, body, headers)
+        except SimulatorError:  # the simulation itself stopped (the step limit) mid-request
+            raise
         except Exception as exc:  # a server answers 500 when its app raises
             status, content = 500, f"{type(exc).__name__}: {exc}".encode()
             response_headers = ((CRASH_HEADER, "1"), ("Content-Type", "text/plain"))

@@ -102,3 +102,24 @@ def test_participants_are_changed_and_removed_through_the_rest_api() -> None:
     assert said(result)[-1] == "Conference over: answered."
     dial = steps(result)[-2]
     assert (dial.at - result.at).total_seconds() == 40
+
+
+def _hang_up_interpreter(request: Request) -> VoiceResponse:
+    client = _client()
+    interpreter = client.calls.list(to=INTERPRETER, status="in-progress")[0]
+    client.calls(interpreter.sid).update(status="completed")
+    response = VoiceResponse()
+    response.say("Interpreter released.")
+    return response
+
+
+def test_hanging_up_a_participant_through_the_rest_api_ends_its_conference() -> None:
+    routes = {**ROUTES, "/release": _hang_up_interpreter}
+    harness = Harness(routes, dial={INTERPRETER: "answer:ring=2:talk=600"})
+    supervisor = harness.plan(url="/release", after_s=50, from_="+351210000199", label="supervisor")
+    result = harness.call(others=[supervisor])
+    assert said(result, "supervisor") == ["Interpreter released."]
+    assert said(result)[-1] == "Conference over: answered."
+    interpreter = next(leg for leg in harness.sim.world.legs.values() if leg.to == INTERPRETER)
+    assert str(interpreter.status) == "completed"
+    assert interpreter.duration(interpreter.ended_at or 0) == 48
