@@ -98,7 +98,8 @@ def describe(step: Step) -> str:
         target = f.get("conference") or f.get("queue") or parties
         return f"{target}: {f['status']} ({f['duration']} s)"
     if step.verb == "Sms":
-        return f'to {f["to"]}: "{f["body"]}"'
+        body = str(f["body"]).replace("\n", " / ")
+        return f'to {f["to"]}: "{body}"'
     if step.verb == "Redirect":
         return f"→ {f['url']}"
     if step.verb == "Enqueue":

@@ -109,17 +109,21 @@ def call_parties(runner: LegRunner, spec: DialSpec, parties: list[Party]) -> Flo
     """Ring parties (together, or one by one), then bridge the first who accepts."""
     world = runner.world
     started = world.kernel.now
-    attempts = [_attempt(runner, spec, party) for party in parties]
     runner.world.transcript.note(
         runner.leg.sid, f"dialling {', '.join(p.address for p in parties)} ({spec.timeout} s)"
     )
-    stars = [a.outcome.star_s for a in attempts if a.outcome.star_s is not None]
-    star_at = started + min(stars) if spec.hangup_on_star and stars else None
-    groups = [[attempt] for attempt in attempts] if spec.sequential else [attempts]
+    groups = [[party] for party in parties] if spec.sequential else [parties]
+    attempts: list[Attempt] = []
+    star_at: float | None = None
     winner: Attempt | None = None
     for group in groups:
-        winner = yield from ring(runner, spec, group, star_at)
-        if winner is not None or any(a.result == "canceled" for a in group):
+        ringing = [_attempt(runner, spec, party) for party in group]  # legs exist once rung
+        attempts += ringing
+        stars = [a.outcome.star_s for a in ringing if a.outcome.star_s is not None]
+        if spec.hangup_on_star and stars and star_at is None:
+            star_at = started + min(stars)
+        winner = yield from ring(runner, spec, ringing, star_at)
+        if winner is not None or any(a.result == "canceled" for a in ringing):
             break
     numbers = [party.address for party in parties]
     first_sid = attempts[0].leg.sid
@@ -159,7 +163,7 @@ def ring(
         kernel.process(_ring_one(runner, spec, a), a.leg.label): a for a in group
     }
     star = kernel.timeout(star_at - kernel.now) if star_at is not None else None
-    pending = set(procs)
+    pending = list(procs)  # a list, not a set: cancelling in a fixed order keeps runs replayable
     try:
         while pending:
             fired = yield kernel.any_of([*pending, *([star] if star else [])])
@@ -169,7 +173,7 @@ def ring(
                     procs[proc].result = "canceled"
                 return None
             assert isinstance(fired, Process)
-            pending.discard(fired)
+            pending.remove(fired)
             if procs[fired].result == "accepted":
                 return procs[fired]
         return None

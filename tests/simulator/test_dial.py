@@ -203,3 +203,9 @@ def test_a_python_list_in_an_attribute_is_flagged() -> None:
     )
     result = harness.call()
     assert any("Python list" in notice.message for notice in result.notices)
+
+
+def test_sequential_dialling_creates_only_the_legs_it_rings() -> None:
+    harness = _dial_app({OPERATOR: "answer:talk=5", BACKUP: "answer"}, sequential=True)
+    harness.call()
+    assert [leg.to for leg in harness.sim.world.legs.values()][1:] == [OPERATOR]

@@ -127,3 +127,16 @@ def test_a_silent_queue_ends_when_the_caller_gives_up() -> None:
     result = harness.call()
     assert result.end.reason == "hangup"
     assert steps(result)[-1].fields == {"queue": "nobody", "result": "hangup"}
+
+
+def test_many_legs_replay_exactly_with_the_same_seed() -> None:
+    def run() -> dict[str, object]:
+        harness = Harness(ROUTES, seed=5)
+        others = [
+            harness.plan(after_s=5, from_="+351210000002", label="second caller", talk=40),
+            harness.plan(url="/agent", after_s=60, from_="+351210000050", label="agent 1", talk=30),
+            harness.plan(url="/agent", after_s=60, from_="+351210000051", label="agent 2", talk=90),
+        ]
+        return harness.call("", "9", others=others).to_json()
+
+    assert run() == run()
