@@ -152,8 +152,3 @@ class ScriptedActor:
         if self.is_declining:
             return HangingUp()
         return self._replies.popleft() if self._replies else Silence()
-
-    @property
-    def remaining(self) -> int:
-        """Return how many scripted answers are still unused."""
-        return len(self._replies)

@@ -132,7 +132,6 @@ QUEUE_DEFAULT_MAX_SIZE: Final = 100  # [V §3.7]
 #: fetches plays as more hold TwiML, so "press 1, then <Leave>" works. [K §3.7, §3.9; the
 #: QueueResult "redirected-from-waiting-url" of §1.3 suggests Twilio may differ]
 WAIT_URL_TRANSFER_LEAVES_QUEUE: Final = False
-CONFERENCE_MAX_PARTICIPANTS: Final = 250  # [V §3.6]
 #: The conference status callback is the first participant's. [K §3.6]
 CONFERENCE_CALLBACK_FROM_FIRST_PARTICIPANT: Final = True
 #: A participant removed through the REST API continues its TwiML after the Dial. [K]

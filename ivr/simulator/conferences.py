@@ -180,7 +180,11 @@ def end(world: World, room: Room, reason: str, ended_by: str | None = None) -> N
 
 
 def attend(runner: LegRunner, room: Room, seat: Seat, wait: tuple[str, str] | None) -> Flow[str]:
-    """Be in a room until removed or until hanging up; return ``"removed"`` or ``"left"``."""
+    """Be in a room until removed or hanging up.
+
+    Return ``"left"`` (hung up), ``"kicked"`` (removed through the REST API) or
+    ``"conference-ended"``.
+    """
     world, kernel = runner.world, runner.world.kernel
     participant = enter(world, room, runner.leg, seat)
     music = None
@@ -196,7 +200,7 @@ def attend(runner: LegRunner, room: Room, seat: Seat, wait: tuple[str, str] | No
             if timer is not None:
                 kernel.cancel(timer)
         if participant.removed.triggered:
-            reason = "removed"
+            reason = str(participant.removed.value)
         return reason
     finally:
         if music is not None:
@@ -232,4 +236,5 @@ def dial_conference(runner: LegRunner, spec: DialSpec, noun: ET.Element) -> Flow
     how = yield from attend(runner, room, seat, wait)
     seconds = round(runner.world.kernel.now - started)
     status = behaviour.CONFERENCE_DIAL_STATUS
-    return DialResult(status, None, seconds, True, how == "left", conference=room.name)
+    left = how == "left" or (how == "kicked" and not behaviour.KICKED_PARTICIPANT_CONTINUES)
+    return DialResult(status, None, seconds, True, left, conference=room.name)

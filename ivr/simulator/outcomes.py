@@ -64,5 +64,3 @@ class Redirected:
 @dataclass(frozen=True)
 class HungUp:
     """The call was hung up: by the REST API, or by the person on it."""
-
-    by_person: bool = False

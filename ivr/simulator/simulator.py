@@ -172,7 +172,7 @@ class Simulator:
                 raise SimulatorError(f"{leg.label} ({leg.sid}) kept waiting after hanging up")
             hung_up.add(leg.sid)
             assert leg.process is not None
-            leg.process.interrupt(HungUp(by_person=True))
+            leg.process.interrupt(HungUp())
 
     def result(self, placed: Placed) -> CallResult:
         """Return what happened on a placed call (and every leg it touched)."""

@@ -203,10 +203,6 @@ class CallResult:
         """Return a leg's readable name ("caller", a dialled number, "call 2")."""
         return self.labels.get(leg, leg)
 
-    def caller_steps(self) -> list[Step]:
-        """Return the steps of the tester's own leg."""
-        return [step for step in self.steps if step.leg == self.call_sid]
-
     def to_json(self) -> dict[str, Any]:
         """Return the stable JSON object testers' scripts read."""
         return {

@@ -123,12 +123,15 @@ class Webhooks:
     ) -> Response | FetchFailure:
         """Send one webhook with retries; return a 2xx answer or the failure."""
         clean, overrides = split_overrides(url)
+        signed = url if behaviour.SIGN_URL_FRAGMENT else clean
         token = self._sids.token()  # retries reuse it, so the app can dedupe [K §4]
         attempts = 1 + overrides.retries
         outer, self.current_leg = self.current_leg, leg
         try:
             for attempt in range(1, attempts + 1):
-                outcome = self._send_once(leg, jar, clean, method, params, kind, token, overrides)
+                outcome = self._send_once(
+                    leg, jar, clean, signed, method, params, kind, token, overrides
+                )
                 if not isinstance(outcome, tuple):
                     return outcome
                 failure, retry_key = outcome
@@ -143,6 +146,7 @@ class Webhooks:
         leg: str,
         jar: CookieJar | None,
         url: str,
+        signed: str,
         method: str,
         params: Mapping[str, str],
         kind: RequestKind,
@@ -151,7 +155,7 @@ class Webhooks:
     ) -> Response | tuple[FetchFailure, str]:
         """Send, following HTTP redirects like a browser; classify failures for retries."""
         for _ in range(behaviour.MAX_HTTP_REDIRECTS + 1):
-            headers = self.headers(url, method, params, token, jar)
+            headers = self.headers(url, signed, method, params, token, jar)
             try:
                 answer = self.transport.request(method, url, params, headers, overrides.timeouts)
             except TransportError as exc:
@@ -167,7 +171,7 @@ class Webhooks:
             self._transcript.warn(leg, None, f"{url} answered HTTP {answer.status}; followed")
             if answer.status in {301, 302, 303}:
                 method, params = "GET", {}
-            url = urljoin(url, location)
+            url = signed = urljoin(url, location)
         else:
             failure = FetchFailure(behaviour.HTTP_RETRIEVAL_FAILURE, "too many redirects", url)
             return failure, "4xx"
@@ -182,6 +186,7 @@ class Webhooks:
     def headers(
         self,
         url: str,
+        signed: str,
         method: str,
         params: Mapping[str, str],
         token: str,
@@ -198,7 +203,7 @@ class Webhooks:
         if method.upper() == "POST":
             headers["Content-Type"] = behaviour.FORM_CONTENT_TYPE
         if self.validator is not None:
-            headers["X-Twilio-Signature"] = self.sign(url, method, params)
+            headers["X-Twilio-Signature"] = self.sign(signed, method, params)
         cookie = jar.header(url) if jar is not None else None
         if cookie:
             headers["Cookie"] = cookie
