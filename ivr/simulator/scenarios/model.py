@@ -1,22 +1,29 @@
 """The schema of a scenario file: a call (the ``ivr call`` options) and what must happen.
 
     name: A caller chooses Portuguese and hears the main menu
-    call:
-      app: apps.py:create_app        # relative to the scenario file
+    call:                            # the ivr call options; default app: the helpline
+      app: apps.py:create_app        # module:factory, or a file relative to this one
       at: 2026-03-02T10:00
       input: ["1", "2"]
       dial: {"+351210000101": "answer:1"}
+      also: ["after=60; from=+351210000150; input=1"]
     expect:
       steps:                         # in this order; other steps may come between
-        - say: Bem-vindo             # a substring, or {regex: ...}
+        - say: Bem-vindo             # a substring (any case), or {regex: ...}
           language: pt-PT
-        - gather: "1"
-        - dial: {numbers: ["+351210000101"], status: completed}
+        - gather: "1"                # a bare value checks the verb's main field
+        - dial: {numbers: ["+351210000101"], status: completed, duration: 60}
+        - say: Olá
+          leg: call 2                # caller (default), any, a leg's label or CallSid
       never_say: [application error]
-      requests: [/voice/incoming, /voice/menu]
-      end: {reason: completed}
+      requests: [/voice/incoming, /voice/menu]   # paths (with queries) in this order
+      warnings: [12300]              # codes that must be among the warnings
+      end: {reason: completed, error_code: null}
 
-Option names may use dashes or underscores (``dial-default``, ``max_steps``).
+A file holds one scenario or a list of them. Option names may use dashes or underscores
+(``dial-default``, ``max_steps``). Conditions may name any field a step knows, including
+those the JSON leaves out (a Dial's ``duration`` and ``call_sid``). Without ``input`` every
+Gather and Record hears silence: scenarios are never interactive.
 """
 
 from __future__ import annotations
