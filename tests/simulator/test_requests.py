@@ -189,3 +189,18 @@ def test_a_failing_fallback_ends_in_the_application_error() -> None:
     assert result.end.error_code == 12100
     assert verbs(result) == ["Say"]
     assert result.steps[0].fields["error_code"] == 12100
+
+
+def test_http_redirects_are_followed_like_a_browser_with_a_warning() -> None:
+    def moved(_: Request) -> Response:
+        return Response("", 302, headers={"Location": "/new-home"})
+
+    harness = Harness({"/voice": moved, "/new-home": twiml(lambda r: r.say("Moved here."))})
+    result = harness.call()
+    assert [(seen.method, seen.path) for seen in harness.seen] == [
+        ("POST", "/voice"),
+        ("GET", "/new-home"),
+    ]
+    assert [r.status for r in result.requests] == [302, 200]
+    assert said(result) == ["Moved here."]
+    assert "answered HTTP 302; followed" in result.notices[0].message
