@@ -50,9 +50,8 @@ class MediaLibrary:
     def _look(self, url: str) -> Media:
         text = self._from_manifest(url)
         answer = self._get(url)
-        if answer is None or isinstance(answer, str):
-            seconds = speech_seconds(text, "") if text else behaviour.UNKNOWN_AUDIO_S
-            return Media(text, seconds, answer or f"{url} could not be fetched")
+        if isinstance(answer, str):
+            return Media(text, 0.0, answer)
         content_type, body = answer
         if content_type not in _AUDIO_TYPES:
             return Media(text, behaviour.UNKNOWN_AUDIO_S, f"{url} is {content_type}, not audio")
@@ -76,7 +75,7 @@ class MediaLibrary:
             return answer[1].decode("utf-8", "replace").strip() or None
         return None
 
-    def _get(self, url: str) -> tuple[str, bytes] | str | None:
+    def _get(self, url: str) -> tuple[str, bytes] | str:
         """Return the content type and body of a 2xx answer, or why there is none."""
         try:
             answer = self._transport.request("GET", url, {}, _HEADERS, _TIMEOUTS)
