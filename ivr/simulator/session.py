@@ -17,7 +17,7 @@ from urllib.parse import urljoin
 from ivr.errors import SimulatorError
 from ivr.simulator.actors import Actor, ScriptedActor, parse_reply
 from ivr.simulator.legs import StatusCallback, Target
-from ivr.simulator.parties import DialPlan, OutcomeChooser, parse_dial_option, parse_sequence
+from ivr.simulator.parties import DialPlan, OutcomeChooser, parse_dial_option, parse_outcome
 from ivr.simulator.simulator import (
     DEFAULT_FROM,
     DEFAULT_MAX_STEPS,
@@ -125,7 +125,7 @@ def open_session(
 def dial_plan(setup: Setup, chooser: OutcomeChooser | None) -> DialPlan:
     """Return what dialled parties do: the --dial scripts, the default, else the chooser."""
     scripts = dict(parse_dial_option(option) for option in setup.dial)
-    default = parse_sequence(setup.dial_default)[0] if setup.dial_default else None
+    default = parse_outcome(setup.dial_default) if setup.dial_default else None
     return DialPlan(scripts, default, chooser)
 
 
