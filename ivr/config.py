@@ -56,7 +56,7 @@ def parse_bool(key: str, value: str) -> bool:
 
 def sms_enabled(config: Mapping[str, Any]) -> bool:
     """Tell whether the helpline may send text messages."""
-    mode = str(config["IVR_SMS"]).lower()
+    mode = str(config.get("IVR_SMS", DEFAULTS["IVR_SMS"])).lower()
     if mode not in {"auto", "on", "off"}:
         raise ConfigError(f"IVR_SMS must be on, off or auto, not {mode!r}")
-    return mode == "on" or (mode == "auto" and bool(config["TWILIO_ACCOUNT_SID"]))
+    return mode == "on" or (mode == "auto" and bool(config.get("TWILIO_ACCOUNT_SID")))

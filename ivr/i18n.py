@@ -40,6 +40,7 @@ class Language:
     fallback: str | None
     speech_language: str | None = None
     regions: tuple[str, ...] = ()
+    cldr_lists: bool = True  # False: CLDR joins lists wrongly, use the `list.and` prompt
 
     @property
     def has_tts(self) -> bool:
@@ -48,6 +49,8 @@ class Language:
 
 
 # Keys of the default language menu live in menus/flow.yaml; this table says how to speak.
+# Columns: code, own name, English name, <Say> language, <Say> voice, Babel locale (None when
+# CLDR has no data), fallback, speech-recognition language, countries that suggest it.
 LANGUAGES: dict[str, Language] = {
     lang.code: lang
     for lang in (
@@ -90,10 +93,13 @@ LANGUAGES: dict[str, Language] = {
         Language("kea", "Kabuverdianu", "Cape Verdean Creole", None, None, "kea", "pt_PT",
                  None, ("CV",)),
         Language("pov", "Kriol", "Guinea-Bissau Creole", None, None, None, "pt_PT", None,
-                 ("GW",)),
-        Language("ff", "Pulaar", "Fula", None, None, "ff_Latn_GW", "fr", None, ("GN",)),
-        Language("mnk", "Mandinka", "Mandinka", None, None, None, "fr", None, ("GM",)),
-        Language("wo", "Wolof", "Wolof", None, None, "wo", "fr", None, ("SN",)),
+                 ("GW",), cldr_lists=False),
+        Language("ff", "Pulaar", "Fula", None, None, "ff_Latn_GW", "fr", None, ("GN",),
+                 cldr_lists=False),
+        Language("mnk", "Mandinka", "Mandinka", None, None, None, "fr", None, ("GM",),
+                 cldr_lists=False),
+        Language("wo", "Wolof", "Wolof", None, None, "wo", "fr", None, ("SN",),
+                 cldr_lists=False),
     )
 }
 

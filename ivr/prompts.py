@@ -253,7 +253,7 @@ class Resolver:
                 parts = [self.render(Prompt(m.id, code, m.params), code) for m in items]
                 if any(part is None for part in parts):
                     return None
-                return format_list([p for p in parts if p is not None], locale=locale)
+                return self._join([p for p in parts if p is not None], code)
         raise TypeError(f"unsupported prompt parameter {value!r}")
 
     def _key(self, key: str, code: str) -> str | None:
@@ -298,13 +298,23 @@ class Resolver:
             ]
             if any(t is None for t in times):
                 return None
-            joined = format_list([t for t in times if t is not None], locale=locale)
+            joined = self._join([t for t in times if t is not None], code)
             group = self.render(Prompt("hours.group", code, {"days": days, "times": joined}),
                                 code)
             if group is None:
                 return None
             sentences.append(group)
-        return format_list(sentences, locale=locale) if sentences else None
+        return self._join(sentences, code) if sentences else None
+
+    def _join(self, parts: list[str], code: str) -> str | None:
+        """Join a list the way the language does: CLDR's pattern, or the `list.and` prompt
+        where CLDR has none (Kriol, Mandinka) or joins without a conjunction (Fula, Wolof)."""
+        if len(parts) < 2:
+            return parts[0] if parts else ""
+        if LANGUAGES[code].cldr_lists:
+            return str(format_list(parts, locale=formatting_locale(code)))
+        items = {"items": ", ".join(parts[:-1]), "last": parts[-1]}
+        return self.render(Prompt("list.and", code, items), code)
 
     def _email(self, address: str, code: str) -> str | None:
         """Spell an e-mail address with the language's words for "at" and "dot"."""

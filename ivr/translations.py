@@ -201,7 +201,12 @@ def translations(ctx: click.Context, locales: Path) -> None:
 def extract_command(locales: Path) -> None:
     """Write locales/ivr.pot from the texts in menus/."""
     template = extract(Path.cwd())
-    write_catalogue(template, locales / POT_NAME)
+    pot = locales / POT_NAME
+    if pot.exists():  # an unchanged set of messages keeps its date: no churn in the diffs
+        previous = read_catalogue(pot)
+        if _keys(previous) == _keys(template):
+            template.creation_date = previous.creation_date
+    write_catalogue(template, pot)
     click.echo(f"{len(template)} messages written to {locales / POT_NAME}")
 
 

@@ -45,7 +45,7 @@ REQUIRED_PROMPTS = (
     "card.public_services", "card.hours", "card.open_now", "card.closed_now", "card.phone",
     "card.email", "card.website", "card.located_at", "card.connect", "card.sms", "sms.sent",
     "sms.failed", "sms.phone", "sms.email", "sms.hours", "postcode.ask", "postcode.unknown",
-    "spell.at", "spell.dot", "error.apology", "goodbye",
+    "list.and", "spell.at", "spell.dot", "error.apology", "goodbye",
 )
 
 
