@@ -195,10 +195,12 @@ def attend(runner: LegRunner, room: Room, seat: Seat, wait: tuple[str, str] | No
             yield kernel.any_of([room.started, participant.removed])
         if not participant.removed.triggered:
             talk = runner.leg.actor.talk_s
-            timer = kernel.timeout(talk) if talk is not None else None
-            yield kernel.any_of([participant.removed, *([timer] if timer else [])])
-            if timer is not None:
-                kernel.cancel(timer)
+            timers = [kernel.timeout(talk)] if talk is not None else []  # None: stays on
+            try:
+                yield kernel.any_of([participant.removed, *timers])
+            finally:
+                for timer in timers:
+                    kernel.cancel(timer)
         if participant.removed.triggered:
             reason = str(participant.removed.value)
         return reason

@@ -106,8 +106,10 @@ def dial_queue(runner: LegRunner, spec: DialSpec, noun: ET.Element) -> Flow[Dial
         arrival = kernel.event()
         queue.arrivals.append(arrival)
         deadline = kernel.timeout(spec.timeout)
-        fired = yield kernel.any_of([arrival, deadline])
-        kernel.cancel(deadline)
+        try:
+            fired = yield kernel.any_of([arrival, deadline])
+        finally:
+            kernel.cancel(deadline)
         if fired is deadline or not queue.members:
             if arrival in queue.arrivals:
                 queue.arrivals.remove(arrival)

@@ -123,3 +123,16 @@ def test_hanging_up_a_participant_through_the_rest_api_ends_its_conference() -> 
     interpreter = next(leg for leg in harness.sim.world.legs.values() if leg.to == INTERPRETER)
     assert str(interpreter.status) == "completed"
     assert interpreter.duration(interpreter.ended_at or 0) == 48
+
+
+def test_a_caller_alone_in_a_room_hangs_up_when_nothing_else_can_happen() -> None:
+    def voice(response: VoiceResponse) -> None:
+        response.say("Joining.")
+        response.dial(action="/after").conference("empty-room", wait_url="")
+
+    harness = Harness({"/voice": twiml(voice), "/after": _after})
+    result = harness.call()
+    assert result.end.reason == "hangup"
+    assert steps(result)[-1].verb == "Say"
+    assert (result.steps[-1].at - result.at).total_seconds() < 2
+    assert harness.sim.world.conferences.find("empty-room").status == "completed"
