@@ -72,6 +72,7 @@ def entry_prompt(entry_id: str, part: str = "name") -> str:
 def load_menu(folder: Path) -> Menu:
     """Load and check the menu in ``folder``; raise MenuError on any error."""
     menu, problems = _load(folder)
+    problems.sort(key=lambda p: (p.file, p.line, p.column))
     errors = [p for p in problems if p.severity is Severity.ERROR]
     if menu is None or errors:
         raise MenuError(errors or problems)
@@ -79,8 +80,8 @@ def load_menu(folder: Path) -> Menu:
 
 
 def check_menu(folder: Path) -> list[Problem]:
-    """Return every problem of the menu in ``folder``, warnings included."""
-    return _load(folder)[1]
+    """Return every problem of the menu in ``folder``, warnings included, in file order."""
+    return sorted(_load(folder)[1], key=lambda p: (p.file, p.line, p.column))
 
 
 def _load(folder: Path) -> tuple[Menu | None, list[Problem]]:
@@ -197,5 +198,6 @@ class _HoursBuilder:
         try:
             return build()
         except ValueError as exc:
-            self.problems.append(self.document.problem((*self.base, *loc), f"{what}: {exc}"))
+            message = str(exc) if str(exc).startswith(what) else f"{what}: {exc}"
+            self.problems.append(self.document.problem((*self.base, *loc), message))
             return None
