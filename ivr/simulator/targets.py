@@ -90,12 +90,15 @@ def build_app(
         app: WSGIApp = factory
         return app
     accepted = inspect.signature(factory).parameters
+    takes_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in accepted.values())
     offered = {
         "test_config": {"IVR_AUTH_TOKEN": auth_token, "TWILIO_ACCOUNT_SID": account_sid},
         "clock": clock,
         "twilio_http_client": http_client,
     }
-    built = factory(**{name: value for name, value in offered.items() if name in accepted})
+    built = factory(
+        **{name: value for name, value in offered.items() if takes_any or name in accepted}
+    )
     if not callable(built):
         raise SimulatorError(f"the app factory {factory.__name__} did not return a WSGI app")
     result: WSGIApp = built
