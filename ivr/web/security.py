@@ -92,8 +92,9 @@ def require_signature() -> None:
     validator: RequestValidator | None = current_app.extensions.get(VALIDATOR_KEY)
     if validator is None:
         return
-    params = twilio_params() if request.method == "POST" else {}
-    signature = request.headers.get("X-Twilio-Signature", "")
+    environ = request.environ
+    params = twilio_params() if environ["REQUEST_METHOD"] == "POST" else {}
+    signature = environ.get("HTTP_X_TWILIO_SIGNATURE", "")
     if signature and _matches(validator, public_url(), params, signature):
         return
     if not signature or not validator.validate(public_url(), params, signature):

@@ -124,16 +124,17 @@ def _answer(rt: Runtime, state: CallState, kind: EventKind) -> Response:
     caller's number, and the current minute. Answers with effects are never cached.
     """
     form = params()
-    digits = "".join(ch for ch in form.get("Digits", "") if ch in KEYPAD)[:MAX_DIGITS]
+    digits = _keys(form.get("Digits", ""))
     number = form.get("From", "")
     region, is_mobile = _number_facts(number)
-    caller = Caller(number, region, is_mobile, is_mobile and rt.messenger is not None)
+    can_sms = is_mobile and rt.messenger is not None
     dial_status = form.get("DialCallStatus", "failed")
     minute = rt.clock.now().replace(second=0, microsecond=0)
-    key = (state, kind, digits, dial_status, region, is_mobile, caller.can_sms, minute)
+    key = (state, kind, digits, dial_status, region, is_mobile, can_sms, minute)
     xml = rt.answers.get(key)
     if xml is not None:
         return twiml_response(xml)
+    caller = Caller(number, region, is_mobile, can_sms)
     event = Event(kind, caller, digits, form.get("SpeechResult", "")[:200], dial_status,
                   form.get("RecordingUrl", ""), _int(form, "RecordingDuration"))
     try:
@@ -150,8 +151,20 @@ def _answer(rt: Runtime, state: CallState, kind: EventKind) -> Response:
 
 def _state() -> CallState:
     """Read the call state from the signed query string."""
-    query = request.environ.get("QUERY_STRING", "")
+    return _decode_state(request.environ.get("QUERY_STRING", ""))
+
+
+@lru_cache(maxsize=4096)
+def _decode_state(query: str) -> CallState:
+    """Decode a query string into a state (the same few recur on every call)."""
     return CallState.from_query(dict(parse_qsl(query)), default_node="")
+
+
+def _keys(digits: str) -> str:
+    """Keep only keypad characters; garbage becomes an empty (invalid) answer."""
+    if digits.isascii() and digits.isdigit() and len(digits) <= MAX_DIGITS:
+        return digits
+    return "".join(ch for ch in digits if ch in KEYPAD)[:MAX_DIGITS]
 
 
 @lru_cache(maxsize=1024)
