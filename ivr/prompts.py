@@ -299,6 +299,8 @@ class Resolver:
             if any(t is None for t in times):
                 return None
             joined = self._join([t for t in times if t is not None], code)
+            if joined is None:
+                return None
             group = self.render(Prompt("hours.group", code, {"days": days, "times": joined}),
                                 code)
             if group is None:
