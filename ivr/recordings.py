@@ -1,0 +1,572 @@
+"""Recorded prompts: what voice talent records, checking and filing audio, and coverage.
+
+    Coverage(sources, catalogues, recorded)   text status, recordings and what a caller hears
+    script_rows(coverage, lang)                the prompts to record in a language
+    find_deliveries(folder, lang)              the files offered for import
+    inspect(delivery, sources)                 check one file; convert it to 8 kHz mono 16-bit
+    file_recording(outcome, prompts_dir)       write it to prompts/<lang>/<prompt-id>.wav
+
+Rules of this module:
+- No click and no printing: ``ivr.prompts_command`` talks to people.
+- Recordings are known through the set of (language, prompt id) pairs the app would play,
+  as in ``ivr.prompts.Resolver``; a prompt with placeholders is never recorded, since a
+  recording cannot change its words.
+- A text is shown in its own language only: a missing translation is shown as missing and
+  never filled in from a fallback language.
+- Audio is stdlib only (``wave``, ``array``): prompt-length audio is small enough for pure
+  Python, and 8 kHz mono 16-bit PCM is what a telephone line carries anyway.
+
+Errors:
+
+    IvrError
+     └── RecordingError         an import cannot start or a recording cannot be written
+          └── UnusableRecording one delivered file is refused (the reason is the message)
+"""
+
+from __future__ import annotations
+
+import difflib
+import io
+import math
+import os
+import string
+import sys
+import tempfile
+import wave
+from array import array
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from operator import mul
+from pathlib import Path
+
+from ivr.errors import IvrError
+from ivr.i18n import LANGUAGES, SOURCE_LANGUAGE, Catalogue, fallback_chain, speaking_language
+from ivr.prompts import Source
+
+RECORDING_SUFFIX = ".wav"
+TARGET_RATE = 8000
+MIN_SECONDS = 0.3
+MAX_SECONDS = 60.0
+SILENCE_DBFS = -50.0  # quieter than this (RMS) is refused as silent
+QUIET_DBFS = -35.0  # quieter than this is filed with a warning
+CLIPPED_SAMPLES = 3  # this many samples at full scale is reported as clipping
+ROLLOFF = 0.9  # low-pass cutoff as a fraction of the lower Nyquist frequency
+ZERO_CROSSINGS = 16  # half-length of the sinc kernel, in zero crossings
+KAISER_BETA = 8.0  # about 80 dB of stop-band attenuation
+OTHER_AUDIO = {".mp3", ".m4a", ".aac", ".ogg", ".oga", ".opus", ".flac", ".aif", ".aiff",
+               ".wma", ".amr", ".caf"}
+_EXTENSIBLE = 0xFFFE
+_FULL_SCALE = {  # (lowest, highest) decoded sample value per sample width in bytes
+    1: (-128, 127), 2: (-32768, 32767), 3: (-(1 << 31), (1 << 31) - 256),
+    4: (-(1 << 31), (1 << 31) - 1),
+}
+
+
+class RecordingError(IvrError):
+    """Recordings cannot be imported, or a recording cannot be written."""
+
+
+class UnusableRecording(RecordingError):
+    """One delivered file cannot be filed as the recording of a prompt."""
+
+
+def placeholders(source: Source) -> set[str]:
+    """Return the {names} of a prompt's source text; a malformed brace counts as one."""
+    names: set[str] = set()
+    for text in (source.text, source.plural or ""):
+        try:
+            names.update(name for _, name, _, _ in string.Formatter().parse(text) if name)
+        except ValueError:
+            names.add("<malformed>")
+    return names
+
+
+def is_recordable(source: Source) -> bool:
+    """Tell whether a prompt can be played from a recording (it has no placeholders)."""
+    return not placeholders(source)
+
+
+def recording_name(lang: str, prompt_id: str) -> str:
+    """Return where a recording lives, relative to the prompts folder."""
+    return f"{lang}/{prompt_id}{RECORDING_SUFFIX}"
+
+
+# -- coverage -----------------------------------------------------------------------------
+
+
+class TextStatus(StrEnum):
+    """How a prompt's text stands in one language's own catalogue."""
+
+    SOURCE = "source"  # English with no catalogue entry: the source text itself
+    TRANSLATED = "translated"
+    NEEDS_REVIEW = "needs review"
+    MISSING = "missing"
+
+
+class Heard(StrEnum):
+    """How a caller of a language hears one prompt."""
+
+    RECORDING = "recording"  # a recording in the caller's language
+    TTS = "tts"  # Twilio's voice for the caller's language
+    FALLBACK = "fallback"  # another language of the fallback chain, recorded or spoken
+
+
+@dataclass(frozen=True)
+class LanguageCoverage:
+    """The coverage summary of one language."""
+
+    code: str
+    prompts: int
+    missing: tuple[str, ...]
+    review: tuple[str, ...]
+    recordable: int
+    recorded: int
+    heard: Mapping[Heard, int]
+    mode: str
+    unused_recordings: tuple[str, ...]
+
+    @property
+    def translated(self) -> float:
+        """Return the fraction of prompts with a usable text in this language."""
+        if not self.prompts:
+            return 1.0
+        return (self.prompts - len(self.missing)) / self.prompts
+
+    @property
+    def recorded_fraction(self) -> float:
+        """Return the fraction of recordable prompts that have a recording."""
+        return self.recorded / self.recordable if self.recordable else 0.0
+
+    def as_json(self) -> dict[str, object]:
+        """Describe this language for ``ivr prompts status --json``."""
+        lang = LANGUAGES[self.code]
+        return {
+            "language": self.code, "name": lang.autonym, "english_name": lang.english_name,
+            "voice": lang.voice, "say_language": lang.say_language, "fallback": lang.fallback,
+            "prompts": self.prompts, "translated": round(self.translated, 4),
+            "translated_count": self.prompts - len(self.missing),
+            "needs_review": len(self.review), "review": list(self.review),
+            "missing": list(self.missing), "recordable": self.recordable,
+            "recorded": round(self.recorded_fraction, 4), "recorded_count": self.recorded,
+            "mode": self.mode, "heard": {str(k): v for k, v in self.heard.items()},
+            "unused_recordings": list(self.unused_recordings),
+        }
+
+
+class Coverage:
+    """Answer, per prompt and language, what text exists, what is recorded and what is heard."""
+
+    def __init__(self, sources: Mapping[str, Source], catalogues: Mapping[str, Catalogue],
+                 recorded: frozenset[tuple[str, str]]) -> None:
+        self.sources = sources
+        self.catalogues = catalogues
+        self.recorded = recorded
+        self.recordable = tuple(p for p, s in sources.items() if is_recordable(s))
+
+    def text(self, prompt_id: str, code: str) -> tuple[str | None, TextStatus]:
+        """Return the text of a prompt in exactly ``code`` and how it stands."""
+        source = self.sources[prompt_id]
+        catalogue = self.catalogues.get(code)
+        entry = catalogue.get(prompt_id, source.text) if catalogue else None
+        if entry is None or catalogue is None:
+            if code == SOURCE_LANGUAGE:
+                return source.text, TextStatus.SOURCE
+            return None, TextStatus.MISSING
+        text = entry.text
+        if isinstance(text, tuple):  # said without a count, as the Resolver does
+            text = text[min(catalogue.plural(1), len(text) - 1)]
+        return text, TextStatus.NEEDS_REVIEW if entry.needs_review else TextStatus.TRANSLATED
+
+    def is_recorded(self, prompt_id: str, code: str) -> bool:
+        """Tell whether a recording of this prompt in ``code`` exists."""
+        return (code, prompt_id) in self.recorded
+
+    def heard(self, prompt_id: str, code: str) -> tuple[Heard, str]:
+        """Return how, and in which language, a caller of ``code`` hears a prompt."""
+        can_play = is_recordable(self.sources[prompt_id])
+        for candidate in fallback_chain(code):
+            if can_play and self.is_recorded(prompt_id, candidate):
+                return (Heard.RECORDING if candidate == code else Heard.FALLBACK), candidate
+            has_text = self.text(prompt_id, candidate)[1] is not TextStatus.MISSING
+            if LANGUAGES[candidate].has_tts and has_text:
+                return (Heard.TTS if candidate == code else Heard.FALLBACK), candidate
+        raise RecordingError(f"prompt {prompt_id!r} cannot be said in {code!r}")
+
+    def language(self, code: str) -> LanguageCoverage:
+        """Summarise one language."""
+        statuses = {p: self.text(p, code)[1] for p in self.sources}
+        recorded = sum(self.is_recorded(p, code) for p in self.recordable)
+        heard = dict.fromkeys(Heard, 0)
+        for prompt_id in self.sources:
+            heard[self.heard(prompt_id, code)[0]] += 1
+        unused = sorted(p for c, p in self.recorded
+                        if c == code and p not in self.recordable)
+        return LanguageCoverage(
+            code, len(self.sources),
+            tuple(p for p, s in statuses.items() if s is TextStatus.MISSING),
+            tuple(p for p, s in statuses.items() if s is TextStatus.NEEDS_REVIEW),
+            len(self.recordable), recorded, heard, self._mode(code, recorded), tuple(unused))
+
+    def _mode(self, code: str, recorded: int) -> str:
+        """Say what a caller of ``code`` hears: its voice, its recordings, or a fallback."""
+        if LANGUAGES[code].has_tts:
+            return "tts"
+        if self.recordable and recorded == len(self.recordable):
+            return "recording"
+        return f"fallback:{speaking_language(code).code}"
+
+
+@dataclass(frozen=True)
+class ScriptRow:
+    """One prompt for voice talent to record."""
+
+    prompt_id: str
+    file: str
+    text: str
+    status: TextStatus
+    english: str
+    note: str
+    is_recorded: bool
+
+
+def script_rows(coverage: Coverage, code: str) -> list[ScriptRow]:
+    """List every recordable prompt with its text in ``code`` (empty when missing)."""
+    rows = []
+    for prompt_id in coverage.recordable:
+        source = coverage.sources[prompt_id]
+        text, status = coverage.text(prompt_id, code)
+        rows.append(ScriptRow(prompt_id, recording_name(code, prompt_id), text or "", status,
+                              source.text, " ".join((source.note or "").split()),
+                              coverage.is_recorded(prompt_id, code)))
+    return rows
+
+
+# -- audio --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Wav:
+    """The frames of a PCM WAV file, as signed integers, channels interleaved."""
+
+    rate: int
+    channels: int
+    bits: int
+    samples: array[int]
+    lowest: int  # the most negative sample value (full scale)
+    highest: int
+
+    @property
+    def seconds(self) -> float:
+        """Return the duration."""
+        return len(self.samples) / self.channels / self.rate
+
+    @property
+    def is_telephone_format(self) -> bool:
+        """Tell whether this is already 8 kHz mono 16-bit."""
+        return (self.rate, self.channels, self.bits) == (TARGET_RATE, 1, 16)
+
+    def describe(self) -> str:
+        """Name the format, as in "44.1 kHz stereo 24-bit"."""
+        layout = {1: "mono", 2: "stereo"}.get(self.channels, f"{self.channels}-channel")
+        return f"{self.rate / 1000:g} kHz {layout} {self.bits}-bit"
+
+
+def read_wav(data: bytes) -> Wav:
+    """Decode a PCM WAV file of 8, 16, 24 or 32 bits; refuse anything else."""
+    try:
+        with wave.open(io.BytesIO(_plain_pcm(data)), "rb") as reader:
+            rate, channels = reader.getframerate(), reader.getnchannels()
+            width = reader.getsampwidth()
+            if rate <= 0 or channels <= 0 or width not in (1, 2, 3, 4):
+                raise UnusableRecording(f"unsupported WAV format ({width * 8}-bit, "
+                                        f"{channels} channels, {rate} Hz)")
+            _check_duration(reader.getnframes() / rate)
+            raw = reader.readframes(reader.getnframes())
+    except (wave.Error, EOFError, ValueError) as exc:
+        raise UnusableRecording(_wave_problem(exc)) from None
+    raw = raw[:len(raw) - len(raw) % (channels * width)]
+    samples = _decode(raw, width)
+    lowest, highest = _FULL_SCALE[width]
+    return Wav(rate, channels, 8 * width, samples, lowest, highest)
+
+
+def _wave_problem(exc: Exception) -> str:
+    """Explain why the wave module could not read a file."""
+    message = str(exc)
+    if message.startswith("unknown format: 3"):
+        return "floating-point WAV: export it as 16-bit PCM"
+    if message.startswith("unknown format"):
+        return f"not PCM audio ({message}): export it as 16-bit PCM WAV"
+    return "not a readable WAV file"
+
+
+def _plain_pcm(data: bytes) -> bytes:
+    """Present a WAVE_FORMAT_EXTENSIBLE file of integer PCM as plain PCM, which wave reads."""
+    if data[:4] != b"RIFF" or data[8:12] != b"WAVE":
+        return data
+    offset = 12
+    while offset + 8 <= len(data):
+        size = int.from_bytes(data[offset + 4:offset + 8], "little")
+        body = offset + 8
+        if data[offset:offset + 4] == b"fmt ":
+            tag = int.from_bytes(data[body:body + 2], "little")
+            if tag == _EXTENSIBLE and size >= 26 and data[body + 24:body + 26] == b"\x01\x00":
+                return data[:body] + b"\x01\x00" + data[body + 2:]
+            return data
+        offset = body + size + (size & 1)
+    return data
+
+
+def _decode(raw: bytes, width: int) -> array[int]:
+    """Turn little-endian PCM bytes into signed integers (24-bit as the top of 32-bit)."""
+    if width == 1:  # 8-bit WAV is unsigned
+        return array("h", (byte - 128 for byte in raw))
+    if width == 3:
+        wide = bytearray(len(raw) // 3 * 4)
+        wide[1::4], wide[2::4], wide[3::4] = raw[0::3], raw[1::3], raw[2::3]
+        raw, width = bytes(wide), 4
+    samples = array("h" if width == 2 else "i", raw)
+    if sys.byteorder == "big":
+        samples.byteswap()
+    return samples
+
+
+def _check_duration(seconds: float) -> None:
+    """Refuse a recording that is too short or too long to be a prompt."""
+    if seconds < MIN_SECONDS:
+        raise UnusableRecording(f"too short ({seconds:.2f} s; at least {MIN_SECONDS} s)")
+    if seconds > MAX_SECONDS:
+        raise UnusableRecording(f"too long ({seconds:.1f} s; at most {MAX_SECONDS:g} s)")
+
+
+def to_mono(wav: Wav) -> array[float]:
+    """Mix all channels down to one, as floats in [-1, 1)."""
+    scale = 1.0 / (-wav.lowest * wav.channels)
+    if wav.channels == 1:
+        return array("d", (sample * scale for sample in wav.samples))
+    channels = [wav.samples[c::wav.channels] for c in range(wav.channels)]
+    return array("d", (sum(frame) * scale for frame in zip(*channels, strict=True)))
+
+
+def level_dbfs(signal: Sequence[float]) -> float:
+    """Return the RMS level in dB below full scale (-inf for digital silence)."""
+    power = math.fsum(map(mul, signal, signal)) / len(signal) if signal else 0.0
+    return 10 * math.log10(power) if power > 0 else -math.inf
+
+
+def resample(signal: Sequence[float], rate: int, target: int) -> array[float]:
+    """Change the sample rate by band-limited interpolation through a windowed-sinc FIR.
+
+    The low-pass cuts below the lower of the two Nyquist frequencies, so nothing above
+    4 kHz folds back into the telephone band when decimating to 8 kHz.
+    """
+    if rate == target:
+        return array("d", signal)
+    common = math.gcd(rate, target)
+    up, down = target // common, rate // common
+    cutoff = ROLLOFF * min(1.0, target / rate)  # in cycles per two input samples
+    half = ZERO_CROSSINGS / cutoff  # kernel half-length, in input samples
+    width = math.ceil(half)
+    padded = array("d", bytes(8 * width)) + array("d", signal) + array("d", bytes(8 * width))
+    bank: dict[int, list[float]] = {}
+    out = array("d")
+    for n in range(-(-len(signal) * up // down)):
+        base, phase = divmod(n * down, up)
+        taps = bank.get(phase)
+        if taps is None:
+            taps = bank[phase] = _taps(phase / up, width, cutoff, half)
+        out.append(sum(map(mul, taps, padded[base + 1:base + 1 + 2 * width])))
+    return out
+
+
+def _taps(fraction: float, width: int, cutoff: float, half: float) -> list[float]:
+    """Return the kernel for one output phase, normalised to unit gain at 0 Hz."""
+    taps = []
+    for offset in range(-width + 1, width + 1):
+        x = fraction - offset
+        if abs(x) >= half:
+            taps.append(0.0)
+            continue
+        arg = math.pi * cutoff * x
+        sinc = math.sin(arg) / arg if arg else 1.0
+        taps.append(sinc * _bessel_i0(KAISER_BETA * math.sqrt(1 - (x / half) ** 2)))
+    total = math.fsum(taps)
+    return [tap / total for tap in taps]
+
+
+def _bessel_i0(x: float) -> float:
+    """Return the modified Bessel function of order 0, for the Kaiser window."""
+    total = term = 1.0
+    k = 0
+    while term > 1e-12 * total:
+        k += 1
+        term *= (x / (2 * k)) ** 2
+        total += term
+    return total
+
+
+def encode_wav(signal: Sequence[float], rate: int) -> bytes:
+    """Write a mono 16-bit PCM WAV file, clamping overshoot to full scale."""
+    pcm = array("h", (max(-32768, min(32767, round(x * 32768))) for x in signal))
+    if sys.byteorder == "big":
+        pcm.byteswap()
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as writer:
+        writer.setnchannels(1)
+        writer.setsampwidth(2)
+        writer.setframerate(rate)
+        writer.writeframes(pcm.tobytes())
+    return buffer.getvalue()
+
+
+# -- import -------------------------------------------------------------------------------
+
+
+class Verdict(StrEnum):
+    """What the import does with one file."""
+
+    FILED = "filed"  # already 8 kHz mono 16-bit: copied as it is
+    CONVERTED = "converted"
+    REFUSED = "refused"
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """A file offered as the recording of a prompt in a language."""
+
+    path: Path
+    lang: str  # empty when the file's place names no language
+    prompt_id: str
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The verdict on one delivery: why it is refused, or the audio to file."""
+
+    delivery: Delivery
+    verdict: Verdict
+    detail: str
+    warnings: tuple[str, ...] = ()
+    audio: bytes = b""
+
+
+def find_deliveries(folder: Path, lang: str | None) -> tuple[list[Delivery], list[Path]]:
+    """List the audio files of ``folder`` and the other files, which are skipped.
+
+    Files are ``folder/<lang>/<prompt-id>.wav``; with ``lang``, also ``folder/<prompt-id>.wav``.
+    """
+    if not folder.is_dir():
+        raise RecordingError(f"{folder} is not a folder")
+    places = [(folder, lang or "")]
+    subfolders = sorted(p for p in folder.iterdir() if p.is_dir() and not _hidden(p))
+    places += [(sub, sub.name) for sub in subfolders if lang is None or sub.name == lang]
+    deliveries: list[Delivery] = []
+    skipped = [sub for sub in subfolders if lang is not None and sub.name != lang]
+    for place, code in places:
+        for path in sorted(p for p in place.iterdir() if p.is_file() and not _hidden(p)):
+            if _is_audio(path):
+                deliveries.append(Delivery(path, code, path.stem))
+            else:
+                skipped.append(path)
+    return deliveries, skipped
+
+
+def _hidden(path: Path) -> bool:
+    """Tell whether a file is hidden (.DS_Store, editor backups)."""
+    return path.name.startswith(".")
+
+
+def _is_audio(path: Path) -> bool:
+    """Tell whether a file is meant as a recording (a WAV, or audio in another format)."""
+    suffix = path.suffix.lower()
+    return suffix == RECORDING_SUFFIX or suffix in OTHER_AUDIO
+
+
+def inspect(delivery: Delivery, sources: Mapping[str, Source]) -> Outcome:
+    """Check one delivered file and prepare the audio to file, or say why it is refused."""
+    try:
+        _check_place(delivery, sources)
+        if delivery.path.suffix.lower() != RECORDING_SUFFIX:
+            raise UnusableRecording(f"{delivery.path.suffix} is not accepted: export it as "
+                                    "16-bit PCM WAV")
+        try:
+            data = delivery.path.read_bytes()
+        except OSError as exc:
+            raise UnusableRecording(f"cannot be read ({exc.strerror})") from None
+        return _prepare(delivery, data)
+    except UnusableRecording as exc:
+        return Outcome(delivery, Verdict.REFUSED, str(exc))
+
+
+def _check_place(delivery: Delivery, sources: Mapping[str, Source]) -> None:
+    """Refuse a file whose language or prompt is unknown, or whose prompt has placeholders."""
+    if not delivery.lang:
+        raise UnusableRecording("no language: put it in a folder named after its language, "
+                                "or give --lang")
+    if delivery.lang not in LANGUAGES:
+        raise UnusableRecording(f"unknown language {delivery.lang!r}")
+    source = sources.get(delivery.prompt_id)
+    if source is None:
+        close = difflib.get_close_matches(delivery.prompt_id, list(sources), n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise UnusableRecording(f"unknown prompt {delivery.prompt_id!r}{hint}")
+    names = placeholders(source)
+    if names:
+        listed = ", ".join("{" + name + "}" for name in sorted(names))
+        raise UnusableRecording(f"the prompt has placeholders ({listed}), so it is always "
+                                "spoken and never played")
+
+
+def _prepare(delivery: Delivery, data: bytes) -> Outcome:
+    """Check the audio itself and convert it to 8 kHz mono 16-bit when it is not."""
+    wav = read_wav(data)
+    _check_duration(wav.seconds)
+    mono = to_mono(wav)
+    level = level_dbfs(mono)
+    if level < SILENCE_DBFS:
+        raise UnusableRecording(f"silent (level {level:.0f} dBFS; at least "
+                                f"{SILENCE_DBFS:.0f} dBFS)")
+    warnings = _warnings(wav, level)
+    if wav.is_telephone_format:
+        return Outcome(delivery, Verdict.FILED, f"{wav.describe()}, {wav.seconds:.1f} s",
+                       warnings, data)
+    audio = encode_wav(resample(mono, wav.rate, TARGET_RATE), TARGET_RATE)
+    detail = f"{wav.describe()} → 8 kHz mono 16-bit, {wav.seconds:.1f} s"
+    return Outcome(delivery, Verdict.CONVERTED, detail, warnings, audio)
+
+
+def _warnings(wav: Wav, level: float) -> tuple[str, ...]:
+    """Describe what is accepted but should be recorded again when possible."""
+    warnings = []
+    clipped = wav.samples.count(wav.lowest) + wav.samples.count(wav.highest)
+    if clipped >= CLIPPED_SAMPLES:
+        warnings.append(f"clipped ({clipped} samples at full scale)")
+    if level < QUIET_DBFS:
+        warnings.append(f"very quiet (level {level:.0f} dBFS)")
+    if wav.rate < TARGET_RATE:
+        warnings.append(f"recorded at {wav.rate} Hz, below the telephone's 8 kHz")
+    return tuple(warnings)
+
+
+def file_recording(outcome: Outcome, prompts_dir: Path) -> Path:
+    """Write an accepted recording to prompts/<lang>/<prompt-id>.wav, atomically."""
+    delivery = outcome.delivery
+    target = prompts_dir / recording_name(delivery.lang, delivery.prompt_id)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
+                                         suffix=".part")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(outcome.audio)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(temporary, 0o644)  # served by the web app, maybe as another user
+            os.replace(temporary, target)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise RecordingError(f"cannot write {target}: {exc.strerror or exc}") from None
+    return target
