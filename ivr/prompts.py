@@ -229,7 +229,6 @@ class Resolver:
 
     def _param(self, value: Param, code: str) -> str | None:
         """Format one parameter in language ``code``."""
-        locale = formatting_locale(code)
         match value:
             case str():
                 return value
