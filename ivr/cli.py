@@ -24,11 +24,12 @@ def _register() -> None:
     """Attach every subcommand to the group."""
     # -- commands: each module owns its own; keep this list sorted --
     from ivr.menu.command import check
+    from ivr.prompts_command import prompts
     from ivr.simulator.cli import call_command, scenarios_command
     from ivr.translations import translations
     from ivr.web.serve import serve
 
-    for command in (call_command, check, scenarios_command, serve, translations):
+    for command in (call_command, check, prompts, scenarios_command, serve, translations):
         cli.add_command(command)
 
 
