@@ -283,7 +283,7 @@ def read_wav(data: bytes) -> Wav:
                                         f"{channels} channels, {rate} Hz)")
             _check_duration(reader.getnframes() / rate)
             raw = reader.readframes(reader.getnframes())
-    except (wave.Error, EOFError, ValueError) as exc:
+    except (wave.Error, EOFError, ValueError, RuntimeError) as exc:  # wave's seek on a bad chunk
         raise UnusableRecording(_wave_problem(exc)) from None
     raw = raw[:len(raw) - len(raw) % (channels * width)]
     samples = _decode(raw, width)
@@ -356,11 +356,9 @@ def level_dbfs(signal: Sequence[float]) -> float:
 
 
 def resample(signal: Sequence[float], rate: int, target: int) -> array[float]:
-    """Change the sample rate by band-limited interpolation through a windowed-sinc FIR.
-
-    The low-pass cuts below the lower of the two Nyquist frequencies, so nothing above
-    4 kHz folds back into the telephone band when decimating to 8 kHz.
-    """
+    """Change the sample rate by band-limited interpolation through a Kaiser-windowed sinc."""
+    # The low-pass cuts below the lower of the two Nyquist frequencies, so nothing above
+    # 4 kHz folds back into the telephone band when decimating to 8 kHz.
     if rate == target:
         return array("d", signal)
     common = math.gcd(rate, target)

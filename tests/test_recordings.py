@@ -141,8 +141,15 @@ def _float_wav() -> bytes:
     return bytes(data)
 
 
+def _bad_chunk() -> bytes:
+    data = bytearray(wav_bytes(tone(440, 8000, 1.0), 8000))
+    data[16:20] = (0x7510).to_bytes(4, "little")  # a fmt chunk longer than the file
+    return bytes(data)
+
+
 @pytest.mark.parametrize(("name", "data", "reason"), [
     ("goodbye.wav", wav_bytes([0.0] * 8000, 8000), "silent"),
+    ("goodbye.wav", _bad_chunk(), "not a readable WAV file"),
     ("goodbye.wav", wav_bytes(tone(440, 8000, 0.2), 8000), "too short (0.20 s"),
     ("goodbye.wav", wav_bytes(tone(440, 8000, 61), 8000), "too long (61.0 s"),
     ("goodbye.wav", b"ID3 this is an mp3 file renamed", "not a readable WAV file"),
