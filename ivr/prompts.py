@@ -15,6 +15,7 @@ import string
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from typing import TypeAlias
 from zoneinfo import ZoneInfo
 
@@ -26,6 +27,7 @@ from ivr.errors import CatalogueError
 from ivr.i18n import LANGUAGES, SOURCE_LANGUAGE, Catalogue, fallback_chain, formatting_locale
 
 LISBON = ZoneInfo("Europe/Lisbon")
+AUDIO_SUFFIX = ".wav"
 
 
 # -- what the engine asks for ---------------------------------------------------------------
@@ -377,3 +379,16 @@ def spoken_phone(number: str) -> str:
             parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
         groups = international.replace("+", "").split()
     return ", ".join(" ".join(group) for group in groups if group)
+
+
+def find_recordings(prompts_dir: Path) -> frozenset[tuple[str, str]]:
+    """List the recorded prompts in ``prompts/<lang>/<prompt-id>.wav`` as (lang, id) pairs."""
+    if not prompts_dir.is_dir():
+        return frozenset()
+    return frozenset(
+        (lang, path.name.removesuffix(AUDIO_SUFFIX))
+        for lang in LANGUAGES
+        if (prompts_dir / lang).is_dir()
+        for path in (prompts_dir / lang).iterdir()
+        if path.name.endswith(AUDIO_SUFFIX) and path.is_file()
+    )

@@ -18,11 +18,11 @@ from pathlib import Path
 
 import click
 
+from ivr.audio import MAX_SECONDS, MIN_SECONDS
 from ivr.i18n import LANGUAGES, Catalogue, catalogue_path, read_catalogue
 from ivr.menu import load_menu
+from ivr.prompts import find_recordings
 from ivr.recordings import (
-    MAX_SECONDS,
-    MIN_SECONDS,
     Coverage,
     LanguageCoverage,
     Outcome,
@@ -36,7 +36,6 @@ from ivr.recordings import (
     recording_name,
     script_rows,
 )
-from ivr.web.runtime import find_recordings
 
 CSV_FIELDS = ("prompt_id", "file", "text", "status", "english", "note", "recorded")
 SYMBOLS = {TextStatus.SOURCE: "✓", TextStatus.TRANSLATED: "✓", TextStatus.NEEDS_REVIEW: "R",

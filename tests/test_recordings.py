@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from ivr.audio import level_dbfs, read_wav, resample
 from ivr.i18n import Catalogue, Entry
 from ivr.prompts import Source
 from ivr.recordings import (
@@ -22,9 +23,6 @@ from ivr.recordings import (
     file_recording,
     find_deliveries,
     inspect,
-    level_dbfs,
-    read_wav,
-    resample,
     script_rows,
 )
 

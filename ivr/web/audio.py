@@ -7,7 +7,8 @@ import re
 from flask import Blueprint, Response, abort, current_app, send_from_directory
 
 from ivr.i18n import LANGUAGES
-from ivr.web.runtime import AUDIO_SUFFIX, RUNTIME_KEY, Runtime
+from ivr.prompts import AUDIO_SUFFIX
+from ivr.web.runtime import RUNTIME_KEY, Runtime
 
 bp = Blueprint("audio", __name__, url_prefix="/audio")
 PROMPT_ID = re.compile(r"^[a-z][a-z0-9_.]{0,79}$")

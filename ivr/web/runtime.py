@@ -18,11 +18,10 @@ from ivr.config import sms_enabled
 from ivr.i18n import LANGUAGES, load_catalogues
 from ivr.menu import Menu, load_menu
 from ivr.menu.model import LanguageNode
-from ivr.prompts import Resolver
+from ivr.prompts import Resolver, find_recordings
 from ivr.web.messenger import Messenger
 
 RUNTIME_KEY = "ivr"
-AUDIO_SUFFIX = ".wav"
 
 
 class AnswerCache:
@@ -87,16 +86,3 @@ def menu_languages(menu: Menu) -> set[str]:
             codes.add(fallback)
             fallback = LANGUAGES[fallback].fallback
     return codes
-
-
-def find_recordings(prompts_dir: Path) -> frozenset[tuple[str, str]]:
-    """List the recorded prompts as (language, prompt id) pairs."""
-    if not prompts_dir.is_dir():
-        return frozenset()
-    return frozenset(
-        (lang, path.name.removesuffix(AUDIO_SUFFIX))
-        for lang in LANGUAGES
-        if (prompts_dir / lang).is_dir()
-        for path in (prompts_dir / lang).iterdir()
-        if path.name.endswith(AUDIO_SUFFIX) and path.is_file()
-    )
