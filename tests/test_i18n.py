@@ -41,6 +41,31 @@ def test_voices_follow_the_design_table(code: str, voice: str, say: str) -> None
     assert (LANGUAGES[code].voice, LANGUAGES[code].say_language) == (voice, say)
 
 
+@pytest.mark.parametrize("code", [c for c, lang in LANGUAGES.items() if lang.has_tts])
+def test_every_voice_speaks_its_language(code: str) -> None:
+    from ivr.simulator.voices import voice_problem
+
+    lang = LANGUAGES[code]
+    assert lang.voice is not None
+    assert lang.say_language is not None
+    assert voice_problem(lang.voice, lang.say_language) is None
+
+
+def test_a_menu_greeting_in_a_voiceless_language_is_refused(tmp_path: Path) -> None:
+    import shutil
+
+    from support import ROOT, app_config
+
+    from ivr.web import create_app
+
+    shutil.copytree(ROOT / "menus", tmp_path / "menus")
+    flow = tmp_path / "menus" / "flow.yaml"
+    flow.write_text(flow.read_text().replace("default_languages: [pt_PT, en]",
+                                             "default_languages: [kea, en]"))
+    with pytest.raises(CatalogueError, match="default_languages must have a Twilio voice"):
+        create_app(app_config(IVR_MENUS=str(tmp_path / "menus")))
+
+
 def test_ukrainian_uses_a_google_voice() -> None:
     assert (LANGUAGES["uk"].voice or "").startswith("Google.uk-UA")
 

@@ -15,7 +15,8 @@ from typing import Any
 
 from ivr.clock import Clock
 from ivr.config import sms_enabled
-from ivr.i18n import LANGUAGES, load_catalogues
+from ivr.errors import CatalogueError
+from ivr.i18n import LANGUAGES, load_catalogues, speaking_language
 from ivr.menu import Menu, load_menu
 from ivr.menu.model import LanguageNode
 from ivr.prompts import Resolver, find_recordings
@@ -66,12 +67,23 @@ def build_runtime(config: Mapping[str, Any], clock: Clock, messenger: Messenger 
     """Load the menu, catalogues and recordings named by the settings."""
     menu = load_menu(Path(config["IVR_MENUS"]))
     languages = sorted(menu_languages(menu))
+    check_voices(menu, languages)
     catalogues = load_catalogues(Path(config["IVR_LOCALES"]), languages)
     prompts_dir = Path(config["IVR_PROMPTS"])
     resolver = Resolver(menu.sources, catalogues, find_recordings(prompts_dir))
     if not sms_enabled(config):
         messenger = None
     return Runtime(menu, resolver, clock, messenger, prompts_dir)
+
+
+def check_voices(menu: Menu, languages: list[str]) -> None:
+    """Refuse a menu offering a language that neither Twilio nor its fallback can speak."""
+    for code in languages:
+        speaking_language(code)  # raises CatalogueError naming the language
+    silent = [c for c in menu.flow.default_languages if not LANGUAGES[c].has_tts]
+    if silent:
+        raise CatalogueError("default_languages must have a Twilio voice (they greet every "
+                             f"caller before a choice): {', '.join(silent)}")
 
 
 def menu_languages(menu: Menu) -> set[str]:
