@@ -5,6 +5,10 @@
               creating missing catalogues (also for pov and mnk, which Babel cannot init)
     check     every catalogue is up to date with the menus, with no fuzzy, obsolete or
               untranslated entry, and the same placeholders as the source
+    compile   locales/<lang>/LC_MESSAGES/ivr.mo for gettext tools, leaving out fuzzy and
+              incomplete entries (Babel would fill an untranslated plural with the source
+              text); the app itself reads the .po files the same way, so .mo files are
+              build output, never committed
 
 Entries that need a native speaker's review carry the flag ``needs-review``
 (``#, needs-review``): they are used, and counted by ``check`` and the coverage report.
@@ -21,6 +25,7 @@ from pathlib import Path
 import click
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
 from ivr.i18n import DOMAIN, LANGUAGES, SOURCE_LANGUAGE, catalogue_path
@@ -221,6 +226,36 @@ def update_command(locales: Path, codes: tuple[str, ...]) -> None:
         raise click.ClickException(f"{pot} does not exist: run `ivr translations extract`")
     for path in update(locales, read_catalogue(pot), codes or LANGUAGES):
         click.echo(f"updated {path}")
+
+
+def compile_catalogue(po_path: Path, code: str) -> tuple[Path, int]:
+    """Write the .mo beside a .po with only complete, non-fuzzy entries; return it and the
+    number of entries left out."""
+    catalog = read_catalogue(po_path, code)
+    dropped = 0
+    for message in list(catalog):
+        if not message.id:
+            continue
+        if message.fuzzy or not all(_strings(message)):
+            catalog.delete(message.id, context=message.context)
+            dropped += 1
+    mo_path = po_path.with_suffix(".mo")
+    with mo_path.open("wb") as handle:
+        write_mo(handle, catalog, use_fuzzy=False)
+    return mo_path, dropped
+
+
+@translations.command("compile")
+@click.pass_obj
+def compile_command(locales: Path) -> None:
+    """Build locales/<lang>/LC_MESSAGES/ivr.mo from every catalogue."""
+    for code in LANGUAGES:
+        path = catalogue_path(locales, code)
+        if not path.exists():
+            raise click.ClickException(f"{path} does not exist: run `ivr translations update`")
+        mo_path, dropped = compile_catalogue(path, code)
+        note = f" ({dropped} incomplete entries left out)" if dropped else ""
+        click.echo(f"compiled {mo_path}{note}")
 
 
 @translations.command("check")
