@@ -1,0 +1,104 @@
+"""Engines: which database a URL names, and how to talk to it safely.
+
+SQLite (the default, ``<instance>/ivr.sqlite3``) runs in WAL mode with a busy timeout;
+SQLAlchemy emits every BEGIN itself, ``BEGIN IMMEDIATE`` for writes, so a transaction that
+writes never has to upgrade a read lock (the cause of "database is locked" under load) and
+DDL is transactional. PostgreSQL gets a short connect timeout and pre-pinged connections, so
+an unreachable server fails fast and a restarted one is reconnected transparently.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import URL, Connection, Engine, create_engine, event, make_url
+from sqlalchemy.exc import ArgumentError
+
+from ivr.store.errors import StoreError, StoreUnavailable
+
+SQLITE_FILE = "ivr.sqlite3"
+CONNECT_TIMEOUT_S = 2  # an unreachable database must fail fast: a caller is waiting
+BUSY_TIMEOUT_S = 5  # how long a SQLite writer waits for another to finish
+WRITE = {"ivr_write": True}  # execution option: this transaction will write
+_POSTGRES_ALIASES = {"postgres", "postgresql", "postgresql+psycopg"}
+
+
+def database_url(url: str | None, instance: Path) -> URL:
+    """Resolve the configured URL: empty means the SQLite file in the instance folder."""
+    if not url:
+        return URL.create("sqlite", database=str(instance / SQLITE_FILE))
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise StoreError("the database URL is not valid: expected postgresql://user@host/db "
+                         "or sqlite:///path/to/file") from None
+    if parsed.drivername in _POSTGRES_ALIASES:
+        return parsed.set(drivername="postgresql+psycopg")
+    if parsed.drivername in {"sqlite", "sqlite+pysqlite"} and parsed.database not in {
+            None, "", ":memory:"}:
+        return parsed
+    raise StoreError(f"the database URL names {parsed.drivername!r}: ivr works with "
+                     "PostgreSQL (postgresql://...) or a SQLite file (sqlite:///...)")
+
+
+def describe(url: URL) -> str:
+    """Name a database for messages and logs, without its password."""
+    if url.get_backend_name() == "sqlite":
+        return f"the SQLite database {url.database}"
+    return f"the database at {url.render_as_string(hide_password=True)}"
+
+
+def is_sqlite(url: URL) -> bool:
+    """Tell whether a URL names a SQLite file."""
+    return url.get_backend_name() == "sqlite"
+
+
+def create_store_engine(url: URL) -> Engine:
+    """Build an engine for a resolved URL, tuned for that database."""
+    if is_sqlite(url):
+        return _sqlite_engine(url)
+    try:
+        return create_engine(url, pool_pre_ping=True,
+                             connect_args={"connect_timeout": CONNECT_TIMEOUT_S})
+    except ImportError as error:
+        raise StoreError(f"{describe(url)} needs the psycopg driver: "
+                         "pip install 'ivr[postgres]'") from error
+
+
+def _sqlite_engine(url: URL) -> Engine:
+    """Build a SQLite engine: folder created, WAL, busy timeout, our own BEGINs."""
+    folder = Path(url.database or ".").parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise StoreUnavailable(f"{describe(url)} is unavailable: cannot create {folder} "
+                               f"({error.strerror})") from error
+    connect_args: dict[str, Any] = {"timeout": BUSY_TIMEOUT_S}
+    legacy = getattr(sqlite3, "LEGACY_TRANSACTION_CONTROL", None)
+    if legacy is not None:  # Python 3.12+: keep the mode in which isolation_level=None works
+        connect_args["autocommit"] = legacy
+    engine = create_engine(url, connect_args=connect_args)
+    event.listen(engine, "connect", _prepare_sqlite)
+    event.listen(engine, "begin", _begin_sqlite)
+    return engine
+
+
+def _prepare_sqlite(dbapi_connection: Any, _record: Any) -> None:
+    """Leave BEGIN to SQLAlchemy and set the pragmas every connection needs."""
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+    finally:
+        cursor.close()
+
+
+def _begin_sqlite(connection: Connection) -> None:
+    """Begin a transaction: take the write lock up front when the transaction will write."""
+    is_write = connection.get_execution_options().get("ivr_write", False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if is_write else "BEGIN")
