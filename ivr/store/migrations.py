@@ -4,6 +4,7 @@
     current_version(engine) -> int  0 for an empty database
     upgrade(engine) -> list[int]    apply the missing steps; return the versions applied
     check(engine)                   raise SchemaOutdated unless the database is at TARGET
+    mismatch(where, version)        what is wrong with a version, or None
 
 Append a step to change the schema; never edit, remove or reorder one that has shipped. A
 step is plain SQLAlchemy Core DDL that runs the same on SQLite and PostgreSQL. Each step
@@ -70,14 +71,20 @@ def upgrade(engine: Engine) -> list[int]:
 
 def check(engine: Engine) -> None:
     """Raise SchemaOutdated unless the database's schema is the one this ivr needs."""
-    version = current_version(engine)
-    where = describe(engine.url)
+    problem = mismatch(describe(engine.url), current_version(engine))
+    if problem:
+        raise SchemaOutdated(problem)
+
+
+def mismatch(where: str, version: int) -> str | None:
+    """Say what is wrong with a schema version, or None when it is this ivr's."""
     if version < TARGET:
-        raise SchemaOutdated(f"{where} has schema version {version}, this ivr needs "
-                             f"{TARGET}: run `ivr db upgrade`")
+        return (f"{where} has schema version {version}, this ivr needs {TARGET}: "
+                "run `ivr db upgrade`")
     if version > TARGET:
-        raise SchemaOutdated(f"{where} has schema version {version}, newer than this ivr "
-                             f"knows ({TARGET}): upgrade ivr")
+        return (f"{where} has schema version {version}, newer than this ivr knows ({TARGET}): "
+                "upgrade ivr")
+    return None
 
 
 def _apply(engine: Engine, migration: Migration) -> bool:
