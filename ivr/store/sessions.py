@@ -64,7 +64,7 @@ class SessionBook(StoreBase):
                 return existing.job
         raise StoreError(f"{self.where} failed: no free job number in {JOB_DRAWS} draws")
 
-    def update_session(self, job: str, **fields: Any) -> bool:
+    def update_session(self, job: str, /, **fields: Any) -> bool:
         """Change a session's fields (any of SESSION_FIELDS); tell whether the job exists."""
         unknown = set(fields) - SESSION_FIELDS
         if unknown:
@@ -113,7 +113,7 @@ class SessionBook(StoreBase):
             number=self.privacy.stored(number), status=status, started_at=started_at,
             attempt=attempt)) is not None
 
-    def update_leg(self, call_sid: str, **fields: Any) -> bool:
+    def update_leg(self, call_sid: str, /, **fields: Any) -> bool:
         """Change a leg's status, times or outcome; tell whether the leg exists."""
         unknown = set(fields) - LEG_FIELDS
         if unknown:
