@@ -10,6 +10,7 @@ an unreachable server fails fast and a restarted one is reconnected transparentl
 from __future__ import annotations
 
 import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from ivr.store.errors import StoreError, StoreUnavailable
 SQLITE_FILE = "ivr.sqlite3"
 CONNECT_TIMEOUT_S = 2  # an unreachable database must fail fast: a caller is waiting
 BUSY_TIMEOUT_S = 5  # how long a SQLite writer waits for another to finish
+WAL_RETRY_S = 0.01
 WRITE = {"ivr_write": True}  # execution option: this transaction will write
 _POSTGRES_ALIASES = {"postgres", "postgresql", "postgresql+psycopg"}
 
@@ -91,11 +93,24 @@ def _prepare_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
-        cursor.execute("PRAGMA journal_mode = WAL")
+        _use_wal(cursor)
         cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.execute("PRAGMA foreign_keys = ON")
     finally:
         cursor.close()
+
+
+def _use_wal(cursor: Any) -> None:
+    """Switch the file to WAL once; retry while other connections are creating it too."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while cursor.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+        except sqlite3.OperationalError as error:
+            # changing the journal mode answers "locked" at once, without the busy timeout
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(WAL_RETRY_S)
 
 
 def _begin_sqlite(connection: Connection) -> None:
