@@ -25,12 +25,14 @@ def _register() -> None:
     # -- commands: each module owns its own; keep this list sorted --
     from ivr.menu.command import check
     from ivr.prompts_command import prompts
+    from ivr.routing.command import entities, languages
     from ivr.simulator.cli import call_command, scenarios_command
     from ivr.store.command import db
     from ivr.translations import translations
     from ivr.web.serve import serve
 
-    for command in (call_command, check, db, prompts, scenarios_command, serve, translations):
+    for command in (call_command, check, db, entities, languages, prompts, scenarios_command,
+                    serve, translations):
         cli.add_command(command)
 
 
