@@ -3,19 +3,23 @@
 SQLite (the default, ``<instance>/ivr.sqlite3``) runs in WAL mode with a busy timeout;
 SQLAlchemy emits every BEGIN itself, ``BEGIN IMMEDIATE`` for writes, so a transaction that
 writes never has to upgrade a read lock (the cause of "database is locked" under load) and
-DDL is transactional. PostgreSQL gets a short connect timeout and pre-pinged connections, so
-an unreachable server fails fast and a restarted one is reconnected transparently.
+DDL is transactional. A pooled SQLite connection whose file was removed or replaced would
+go on writing into the void, so each checkout compares the file with the one it opened and
+reconnects (and fails, loudly) when they differ. PostgreSQL gets a short connect timeout
+and pre-pinged connections, so an unreachable server fails fast and a restarted one is
+reconnected transparently.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import URL, Connection, Engine, create_engine, event, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DisconnectionError
 
 from ivr.store.errors import StoreError, StoreUnavailable
 
@@ -82,9 +86,36 @@ def _sqlite_engine(url: URL) -> Engine:
     if legacy is not None:  # Python 3.12+: keep the mode in which isolation_level=None works
         connect_args["autocommit"] = legacy
     engine = create_engine(url, connect_args=connect_args)
+    guard = _FileGuard(Path(url.database or ""))
     event.listen(engine, "connect", _prepare_sqlite)
+    event.listen(engine, "connect", guard.opened)
+    event.listen(engine, "checkout", guard.check)
     event.listen(engine, "begin", _begin_sqlite)
     return engine
+
+
+class _FileGuard:
+    """Notice that a SQLite file was removed or replaced under its pooled connections."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def opened(self, _dbapi_connection: Any, record: Any) -> None:
+        """Remember which file a new connection opened."""
+        record.info["ivr_file"] = self._identity()
+
+    def check(self, _dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        """Refuse a pooled connection to a file that is no longer there."""
+        if record.info.get("ivr_file") != self._identity():
+            raise DisconnectionError(f"{self.path} was removed or replaced")
+
+    def _identity(self) -> tuple[int, int] | None:
+        """Return the file's device and inode, or None when it is gone."""
+        try:
+            found = os.stat(self.path)
+        except OSError:
+            return None
+        return found.st_dev, found.st_ino
 
 
 def _prepare_sqlite(dbapi_connection: Any, _record: Any) -> None:

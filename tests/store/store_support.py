@@ -79,7 +79,7 @@ def fresh_schema() -> Iterator[str]:
         url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
         yield url.render_as_string(hide_password=False)
     finally:
-        admin(f"DROP SCHEMA {schema} CASCADE")
+        admin(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
 
 
 def admin(statement: str) -> None:
