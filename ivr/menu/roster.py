@@ -11,9 +11,8 @@ them; Babel's names that the file overrides are kept as extra names to recognise
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 from types import MappingProxyType
 from typing import TypeVar
@@ -21,10 +20,9 @@ from typing import TypeVar
 from babel import Locale, UnknownLocaleError
 
 from ivr.errors import Problem, Severity
-from ivr.hours import TimeRange, WeeklySchedule, parse_days
+from ivr.hours import WeeklySchedule
 from ivr.menu.loader import Document, Loc, read_document, validate
-from ivr.menu.model import HoursFile
-from ivr.menu.roster_checks import SERVICES, RosterChecker, RosterDocs
+from ivr.menu.roster_checks import RosterChecker, RosterDocs, parse_shifts, service_weeks
 from ivr.menu.roster_model import (
     Credential,
     EntitiesFile,
@@ -139,7 +137,7 @@ def load_rosters(folder: Path, problems: list[Problem], *,
     entities = validate(found.entities, EntitiesFile, problems)
     if languages is None or interpreters is None or operators is None or entities is None:
         return None
-    weeks = hours if hours is not None else _service_weeks(folder)
+    weeks = hours if hours is not None else service_weeks(folder)
     stt = tuple(_language(spec, found.languages, i, problems)
                 for i, spec in enumerate(languages.languages))
     built = _Builder(found, problems)
@@ -224,24 +222,9 @@ def _unique(aliases: tuple[str, ...], name: str) -> tuple[str, ...]:
     return tuple(kept)
 
 
-def _service_weeks(folder: Path) -> dict[str, WeeklySchedule]:
-    """Read the weekly hours of the STT and the LAM from hours.yaml, quietly."""
-    quiet: list[Problem] = []
-    doc = read_document(folder / "hours.yaml", "hours.yaml", quiet)
-    spec = validate(doc, HoursFile, quiet) if doc is not None else None
-    weeks: dict[str, WeeklySchedule] = {}
-    for service in SERVICES.values():
-        if spec is not None and service in spec.services:
-            try:
-                weeks[service] = WeeklySchedule.parse(spec.services[service].weekly)
-            except ValueError:
-                continue
-    return weeks
-
-
 @dataclass
 class _Builder:
-    """Build people with parsed shifts, recording each bad range at its spot."""
+    """Build people with parsed shifts; a person whose shifts are bad is left out."""
 
     docs: RosterDocs
     problems: list[Problem]
@@ -250,7 +233,8 @@ class _Builder:
         """Return the interpreters whose shifts parse, by id."""
         built = {}
         for i, p in enumerate(spec.interpreters):
-            shifts = self.shifts(self.docs.interpreters, ("interpreters", i, "shifts"), p.shifts)
+            shifts = parse_shifts(self.docs.interpreters, ("interpreters", i, "shifts"),
+                                  p.shifts, self.problems)
             if shifts is not None:
                 built[p.id] = Interpreter(p.id, p.name, p.phone, tuple(p.languages), p.gender,
                                           p.credential, shifts, _sample(spec.sample, p.sample))
@@ -260,31 +244,9 @@ class _Builder:
         """Return the operators whose shifts parse, by id."""
         built = {}
         for i, p in enumerate(spec.operators):
-            shifts = self.shifts(self.docs.operators, ("operators", i, "shifts"), p.shifts)
+            shifts = parse_shifts(self.docs.operators, ("operators", i, "shifts"), p.shifts,
+                                  self.problems)
             if shifts is not None:
                 built[p.id] = Operator(p.id, p.name, p.phone, tuple(p.languages), shifts,
                                        _sample(spec.sample, p.sample))
         return built
-
-    def shifts(self, doc: Document, base: Loc, table: dict[str, list[str]]
-               ) -> WeeklySchedule | None:
-        """Parse weekly shifts like hours.yaml's; locate each bad day key or range."""
-        before = len(self.problems)
-        for key, ranges in table.items():
-            self.attempt(doc, (*base, key), partial(parse_days, key), "bad days", at_key=True)
-            for j, text in enumerate(ranges):
-                self.attempt(doc, (*base, key, j), partial(TimeRange.parse, text),
-                             "bad time range")
-        if len(self.problems) > before:
-            return None
-        return self.attempt(doc, base, lambda: WeeklySchedule.parse(table), "bad shifts")
-
-    def attempt(self, doc: Document, loc: Loc, build: Callable[[], T], what: str, *,
-                at_key: bool = False) -> T | None:
-        """Run a parser of the hours core; record its ValueError as a problem at loc."""
-        try:
-            return build()
-        except ValueError as exc:
-            message = str(exc) if str(exc).startswith(what) else f"{what}: {exc}"
-            self.problems.append(doc.problem(loc, message, at_key=at_key))
-            return None

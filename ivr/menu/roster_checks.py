@@ -5,17 +5,21 @@ reported, naming the first); an interpreter's language that the language file do
 a number on the wrong side of the fictional range (sample people have invented numbers in
 +351 210 000 000-999, real people never do). Warnings, which let the rosters load but still
 fail ``ivr check``: a language with no interpreter, a shift outside the service's hours.
+Shifts are parsed here too, with the hours core, each bad day or range located.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import TypeVar
 
 from ivr.errors import Problem, Severity
 from ivr.hours import DAY_NAMES, TimeRange, WeeklySchedule, parse_days
-from ivr.menu.loader import Document, Loc
-from ivr.menu.model import FICTIONAL_PREFIX
+from ivr.menu.loader import Document, Loc, read_document, validate
+from ivr.menu.model import FICTIONAL_PREFIX, HoursFile
 from ivr.menu.roster_model import (
     EntitiesFile,
     InterpretersFile,
@@ -27,6 +31,7 @@ from ivr.menu.roster_model import (
 SERVICES = {"interpreters": "stt", "operators": "lam"}  # whose hours bound whose shifts
 
 Keyed = tuple[str, Document, Loc]  # a value, the file it is in, and where
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -160,3 +165,43 @@ def _duplicates(what: str, items: Iterable[Keyed]) -> Iterator[Problem]:
         line, _ = first_doc.locate(first_loc)
         yield doc.problem(loc, f"{what} {value} is used twice (first at "
                                f"{first_doc.name}:{line})")
+
+
+def service_weeks(folder: Path) -> dict[str, WeeklySchedule]:
+    """Read the weekly hours of the STT and the LAM from hours.yaml, quietly."""
+    quiet: list[Problem] = []
+    doc = read_document(folder / "hours.yaml", "hours.yaml", quiet)
+    spec = validate(doc, HoursFile, quiet) if doc is not None else None
+    weeks: dict[str, WeeklySchedule] = {}
+    for service in SERVICES.values():
+        if spec is not None and service in spec.services:
+            try:
+                weeks[service] = WeeklySchedule.parse(spec.services[service].weekly)
+            except ValueError:
+                continue
+    return weeks
+
+
+def parse_shifts(doc: Document, base: Loc, table: dict[str, list[str]],
+                 problems: list[Problem]) -> WeeklySchedule | None:
+    """Parse weekly shifts like hours.yaml's; locate each bad day key or range."""
+    before = len(problems)
+    for key, ranges in table.items():
+        _attempt(doc, (*base, key), partial(parse_days, key), "bad days", problems, at_key=True)
+        for j, text in enumerate(ranges):
+            _attempt(doc, (*base, key, j), partial(TimeRange.parse, text), "bad time range",
+                     problems)
+    if len(problems) > before:
+        return None
+    return _attempt(doc, base, lambda: WeeklySchedule.parse(table), "bad shifts", problems)
+
+
+def _attempt(doc: Document, loc: Loc, build: Callable[[], T], what: str,
+             problems: list[Problem], *, at_key: bool = False) -> T | None:
+    """Run a parser of the hours core; record its ValueError as a problem at loc."""
+    try:
+        return build()
+    except ValueError as exc:
+        message = str(exc) if str(exc).startswith(what) else f"{what}: {exc}"
+        problems.append(doc.problem(loc, message, at_key=at_key))
+        return None

@@ -4,14 +4,16 @@
     speech      words heard -> how well they name a language (accents, case, fillers ignored)
     shifts      who is on shift at an instant (Lisbon wall time, national holidays off)
     entities    access codes hashed and verified; the entity behind an account number
+    allocation  who to claim, through the store's atomic claims
     command     ``ivr languages`` and ``ivr entities hash``
 
 Rules of this package:
-- pure: it never imports flask or twilio and never reads the clock, the environment or
-  files; rosters come from ``ivr.menu.roster``, instants are aware datetimes passed in;
+- no flask, no twilio, no clock, no environment, no files: rosters come from
+  ``ivr.menu.roster``, instants are aware datetimes passed in, and the only I/O is through
+  a store handed in (allocation);
 - results are frozen dataclasses, tuples or plain lists, never shared mutable state;
-- nothing here claims anybody: the store's conditional UPDATE does, so two workers never
-  give one interpreter two calls (this package only says who may be asked);
+- people are claimed only by the store's conditional UPDATE, so two workers never give one
+  interpreter two calls: the rest of this package only says who may be asked;
 - ``command`` is the only module that prints.
 """
 
