@@ -35,7 +35,7 @@ from ivr.menu.roster_model import (
 )
 
 __all__ = ["ROSTER_FILES", "Entity", "Interpreter", "Operator", "Rosters", "SttLanguage",
-           "load_rosters"]
+           "babel_names", "load_rosters"]
 
 ROSTER_FILES = {
     "languages": "stt_languages.yaml",
