@@ -24,7 +24,11 @@ DEFAULTS: dict[str, Any] = {
     "IVR_SMS": "auto",  # on, off, or auto (on when TWILIO_ACCOUNT_SID is set)
     "IVR_SMS_FROM": "",  # sender of SMS; default: the number the caller dialled
     "IVR_TWILIO_API_URL": "",  # another REST API base, such as the simulator's
-    "IVR_DATABASE_URL": "",
+    "IVR_DATABASE_URL": "",  # PostgreSQL for several instances; default SQLite in instance/
+    "IVR_INSTANCE": "instance",  # local state: the SQLite database, the development token
+    "IVR_CALLER_NUMBERS": "mask",  # how call records keep caller numbers: mask, hash, keep
+    "IVR_NUMBER_SALT": "",  # secret salt of hashed numbers
+    "IVR_RETENTION_DAYS": "90",  # days before call records and callback numbers are purged
 }
 ALIASES = {"TWILIO_AUTH_TOKEN": "IVR_AUTH_TOKEN"}
 _TRUE = {"1", "true", "yes", "on"}

@@ -15,8 +15,11 @@ from twilio.twiml.voice_response import VoiceResponse
 from ivr.engine.actions import (
     Action,
     Dial,
+    Enqueue,
     Gather,
     Hangup,
+    Hold,
+    Leave,
     Record,
     Redirect,
     Speak,
@@ -29,6 +32,7 @@ UrlFor = Callable[[Target], str]
 AudioUrl = Callable[[Play], str]
 
 CONTENT_TYPE = "text/xml; charset=utf-8"
+HOLD_MUSIC = Play("music", "hold")
 
 
 def render(actions: Iterable[Action], resolve: Resolve, url_for: UrlFor,
@@ -45,9 +49,20 @@ def render(actions: Iterable[Action], resolve: Resolve, url_for: UrlFor,
                     timeout=action.timeout, num_digits=action.num_digits,
                     finish_on_key=action.finish_on_key)
                 _speak(gather, action.speech, resolve, audio_url)
-            case Dial():
+            case Dial(whisper=None):
                 response.dial(action.number, action=url_for(action.target), method="POST",
                               timeout=action.timeout)
+            case Dial(whisper=whisper) if whisper is not None:
+                dial = response.dial(action=url_for(action.target), method="POST",
+                                     timeout=action.timeout, time_limit=action.time_limit)
+                dial.number(action.number, url=url_for(whisper), method="POST")
+            case Enqueue():
+                response.enqueue(action.queue, action=url_for(action.target), method="POST",
+                                 wait_url=url_for(action.wait), wait_url_method="POST")
+            case Leave():
+                response.leave()
+            case Hold():
+                response.play(audio_url(HOLD_MUSIC))
             case Record():
                 response.record(action=url_for(action.target), method="POST",
                                 max_length=action.max_length, timeout=action.timeout,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from datetime import datetime
@@ -24,13 +25,15 @@ def lisbon(text: str) -> datetime:
 
 
 def app_config(**extra: Any) -> dict[str, Any]:
-    """Settings for a test app on the shipped menus, catalogues and prompts."""
+    """Settings for a test app on the shipped menus, catalogues and prompts, with a store of
+    its own (a fresh SQLite database), so that no test sees another's claims."""
     return {
         "TESTING": True,
         "IVR_AUTH_TOKEN": TOKEN,
         "IVR_MENUS": str(ROOT / "menus"),
         "IVR_LOCALES": str(ROOT / "locales"),
         "IVR_PROMPTS": str(ROOT / "prompts"),
+        "IVR_INSTANCE": tempfile.mkdtemp(prefix="ivr-test-"),
         **extra,
     }
 

@@ -143,7 +143,7 @@ def test_failures_escalate_to_the_last_resort(kind: EventKind) -> None:
     actions, state = run("main", kind, digits="8", fails=2)
     assert prompt_ids(actions)[0] == "menu.too_many"
     assert state.node == "last_resort_operator"  # LAM open: an operator
-    assert any(isinstance(a, Dial) for a in actions)
+    assert "error.unavailable" in prompt_ids(actions)  # no people here: see test_people
 
 
 def test_last_resort_when_closed_says_goodbye() -> None:
@@ -181,11 +181,12 @@ def test_silence_falls_through_to_the_input_webhook() -> None:
 
 
 def test_hours_branch_when_open_transfers_with_a_fallback() -> None:
-    actions, state = run("lam_hours")
-    assert state.node == "lam_operator"
+    actions, state = run("stt_hours")
+    assert state.node == "stt_desk"
+    assert prompt_ids(actions)[0] == "stt.intro"
     dial = actions[-1]
     assert isinstance(dial, Dial)
-    assert dial.number == "+351210000101"
+    assert dial.number == "+351210000102"
     assert dial.timeout == 30
     assert dial.target.endpoint is Endpoint.DIAL
 
@@ -206,13 +207,13 @@ def test_transfer_to_a_closed_service_never_dials() -> None:
 
 @pytest.mark.parametrize("status", ["busy", "no-answer", "failed", "canceled"])
 def test_transfer_failure_goes_to_the_fallback(status: str) -> None:
-    actions, state = run("lam_operator", EventKind.DIAL_DONE, dial_status=status)
+    actions, state = run("stt_desk", EventKind.DIAL_DONE, dial_status=status)
     assert prompt_ids(actions)[0] == "transfer.failed"
     assert state.node == "voicemail_offer"
 
 
 def test_transfer_connected_hangs_up_quietly() -> None:
-    actions, _ = run("lam_operator", EventKind.DIAL_DONE, dial_status="completed")
+    actions, _ = run("stt_desk", EventKind.DIAL_DONE, dial_status="completed")
     assert actions == (Hangup(),)
 
 

@@ -207,10 +207,11 @@ def test_menu_with_no_way_out(menus: Path) -> None:
 
 
 def test_loop_that_traps_a_silent_caller(menus: Path) -> None:
-    edit(menus, "flow.yaml", "    back: main\n    on_fail: goodbye", "    back: main")
+    edit(menus, "flow.yaml", "    back: main\n    on_fail: lam_callback",
+         "    back: main\n    on_fail: lam_operator")
     problem = only_error(menus)
     assert "loop that can trap a silent caller" in problem.message
-    assert "voicemail_offer" in problem.message
+    assert "queue_offer -> lam_operator -> queue_offer" in problem.message
 
 
 def test_menu_without_failure_handling(menus: Path) -> None:

@@ -283,7 +283,7 @@ def test_lisbon_holiday_closes_only_the_lisbon_centre(client: FlaskClient) -> No
     ("failed", False), ("canceled", False),
 ])
 def test_dial_outcome(client: FlaskClient, status: str, hangs_up: bool) -> None:
-    root = twiml(signed_post(client, "/voice/dial?n=lam_operator&l=en",
+    root = twiml(signed_post(client, "/voice/dial?n=stt_desk&l=en",
                              {**PORTUGUESE_MOBILE, "DialCallStatus": status}))
     if hangs_up:
         assert [child.tag for child in root] == ["Hangup"]

@@ -6,6 +6,7 @@ environment or a global.
 
 from __future__ import annotations
 
+from ivr.engine import people as _people
 from ivr.engine.actions import (
     Action,
     Dial,
@@ -21,6 +22,8 @@ from ivr.engine.actions import (
 )
 from ivr.engine.machine import IllegalEvent, recover, step
 from ivr.engine.state import Caller, CallState, Event, EventKind
+
+_people.register()
 
 __all__ = [
     "Action",

@@ -21,6 +21,9 @@ class Endpoint(StrEnum):
     INPUT = "input"
     DIAL = "dial"
     RECORD = "record"
+    WHISPER = "whisper"  # the called party's leg, before it is connected
+    WAIT = "wait"  # a queue's wait URL
+    QUEUE = "queue"  # a queue's action URL
 
 
 @dataclass(frozen=True)
@@ -51,11 +54,36 @@ class Gather:
 
 @dataclass(frozen=True)
 class Dial:
-    """Put the caller through to a number; the outcome goes to ``target``."""
+    """Put the caller through to a number; the outcome goes to ``target``.
+
+    With ``whisper``, the called party first hears what that webhook says (and may decline)
+    before the two are connected.
+    """
 
     number: str
     target: Target
     timeout: int
+    whisper: Target | None = None
+    time_limit: int | None = None
+
+
+@dataclass(frozen=True)
+class Enqueue:
+    """Put the caller in a named queue; ``wait`` plays while they wait."""
+
+    queue: str
+    wait: Target
+    target: Target
+
+
+@dataclass(frozen=True)
+class Leave:
+    """Take the caller out of the queue they wait in (only in a wait document)."""
+
+
+@dataclass(frozen=True)
+class Hold:
+    """Play the hold music once."""
 
 
 @dataclass(frozen=True)
@@ -101,4 +129,7 @@ class SaveVoicemail:
     lang: str | None
 
 
-Action: TypeAlias = Speak | Gather | Dial | Record | Redirect | Hangup | SendSms | SaveVoicemail
+Action: TypeAlias = (
+    Speak | Gather | Dial | Record | Redirect | Hangup | Enqueue | Leave | Hold | SendSms
+    | SaveVoicemail
+)

@@ -13,7 +13,7 @@ Rules of this module (as in h11's ``_state.py``):
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -31,6 +31,7 @@ from ivr.engine.actions import (
     Speak,
     Target,
 )
+from ivr.engine.services import Services
 from ivr.engine.state import CallState, Event, EventKind
 from ivr.errors import EngineError, UnknownNode
 from ivr.i18n import suggest_language
@@ -76,6 +77,7 @@ class Turn:
     state: CallState
     event: Event
     now: datetime
+    services: Services = field(default_factory=Services)
     hops: int = 0
 
     @property
@@ -92,19 +94,25 @@ class Turn:
         return replace(self, state=state, hops=self.hops + 1)
 
 
-def step(menu: Menu, state: CallState, event: Event, now: datetime) -> Result:
-    """Answer one event of a call with actions and the state they lead to."""
+def step(menu: Menu, state: CallState, event: Event, now: datetime,
+         services: Services | None = None) -> Result:
+    """Answer one event of a call with actions and the state they lead to.
+
+    ``services`` (people, queues, records) is needed only by nodes that route calls to
+    people; every other node answers without it.
+    """
     node = menu.node(state.node)
     handler = TRANSITIONS.get((node.kind, event.kind))
     if handler is None:
         raise IllegalEvent(state.node, state, event)
-    return handler(Turn(menu, state, event, now), node)
+    return handler(Turn(menu, state, event, now, services or Services()), node)
 
 
-def recover(menu: Menu, state: CallState, event: Event, now: datetime) -> Result:
+def recover(menu: Menu, state: CallState, event: Event, now: datetime,
+            services: Services | None = None) -> Result:
     """Apologise and start again from the home menu (or the entry, before a language)."""
     restart = menu.flow.home if state.lang else menu.flow.entry
-    turn = Turn(menu, CallState(restart, state.lang), event, now)
+    turn = Turn(menu, CallState(restart, state.lang), event, now, services or Services())
     apology = Speak(sp.say(turn.langs, "error.apology"))
     actions, next_state = enter(turn, restart)
     return (apology, *actions), next_state
@@ -113,11 +121,12 @@ def recover(menu: Menu, state: CallState, event: Event, now: datetime) -> Result
 def enter(turn: Turn, node_id: str, *, fails: int = 0, phase: str = "") -> Result:
     """Arrive at a node and say what it says."""
     node = turn.menu.node(node_id)
-    moved = turn.moved(replace(turn.state, node=node_id, fails=fails, phase=phase))
+    state = turn.state if node_id == turn.state.node else turn.state.at(node_id)
+    moved = turn.moved(replace(state, node=node_id, fails=fails, phase=phase))
     return ENTER[node.kind](moved, node)
 
 
-def _then(turn: Turn, before: tuple[Action, ...], node_id: str | None) -> Result:
+def then(turn: Turn, before: tuple[Action, ...], node_id: str | None) -> Result:
     """Continue to ``node_id`` after ``before``, or hang up when there is nowhere to go."""
     if node_id is None:
         return (*before, Hangup()), turn.state
@@ -125,15 +134,15 @@ def _then(turn: Turn, before: tuple[Action, ...], node_id: str | None) -> Result
     return (*before, *actions), state
 
 
-def _target(turn: Turn, endpoint: Endpoint, **changes: object) -> Target:
+def target_of(turn: Turn, endpoint: Endpoint, **changes: object) -> Target:
     """Point a webhook back at the current node."""
     return Target(endpoint, replace(turn.state, **changes))  # type: ignore[arg-type]
 
 
-def _listen(turn: Turn, speech: tuple[Speech, ...], *, timeout: int | None = None,
+def listen(turn: Turn, speech: tuple[Speech, ...], *, timeout: int | None = None,
             num_digits: int | None = 1, finish_on_key: str = "") -> tuple[Action, ...]:
     """Gather keys while speaking; silence falls through to the same input webhook."""
-    target = _target(turn, Endpoint.INPUT)
+    target = target_of(turn, Endpoint.INPUT)
     wait = timeout or turn.menu.flow.timeouts.gather
     return (Gather(speech, target, wait, num_digits, finish_on_key), Redirect(target))
 
@@ -143,18 +152,18 @@ def _listen(turn: Turn, speech: tuple[Speech, ...], *, timeout: int | None = Non
 
 def _enter_message(turn: Turn, node: MessageNode) -> Result:
     langs = tuple(node.languages) if node.languages else turn.langs
-    return _then(turn, (Speak(sp.say_all(langs, node.say)),), node.next)
+    return then(turn, (Speak(sp.say_all(langs, node.say)),), node.next)
 
 
 def _enter_language(turn: Turn, node: LanguageNode) -> Result:
     suggested = suggest_language(turn.event.caller.region)
     speech = sp.language_speech(turn.menu, node, suggested)
-    return _listen(turn, speech, timeout=node.timeout), turn.state
+    return listen(turn, speech, timeout=node.timeout), turn.state
 
 
 def _enter_menu(turn: Turn, node: MenuNode) -> Result:
     speech = sp.menu_speech(turn.menu, node, turn.langs)
-    return _listen(turn, speech, timeout=node.timeout), turn.state
+    return listen(turn, speech, timeout=node.timeout), turn.state
 
 
 def _enter_hours(turn: Turn, node: HoursNode) -> Result:
@@ -166,7 +175,7 @@ def _enter_closed(turn: Turn, node: ClosedNode) -> Result:
     name = Msg(entry_prompt(node.entry or node.service))
     hours = turn.menu.hours[node.service]
     speech = sp.closed_speech(hours, name, turn.now, turn.langs)
-    return _then(turn, (Speak(speech),), node.next)
+    return then(turn, (Speak(speech),), node.next)
 
 
 def _enter_transfer(turn: Turn, node: TransferNode) -> Result:
@@ -174,15 +183,15 @@ def _enter_transfer(turn: Turn, node: TransferNode) -> Result:
     hours = turn.menu.hours.get(entry.hours) if entry.hours else None
     if hours is not None and not hours.is_open(turn.now):
         closed = sp.closed_speech(hours, Msg(entry_prompt(node.to)), turn.now, turn.langs)
-        return _then(turn, (Speak(closed),), node.on_closed or node.on_fail)
+        return then(turn, (Speak(closed),), node.on_closed or node.on_fail)
     number = node.number or entry.phones[0]
     timeout = node.timeout or turn.menu.flow.timeouts.transfer
-    dial = Dial(number, _target(turn, Endpoint.DIAL), timeout)
+    dial = Dial(number, target_of(turn, Endpoint.DIAL), timeout)
     return (Speak(sp.say_all(turn.langs, node.say)), dial), turn.state
 
 
 def _enter_voicemail(turn: Turn, node: VoicemailNode) -> Result:
-    target = _target(turn, Endpoint.RECORD)
+    target = target_of(turn, Endpoint.RECORD)
     intro = Speak(sp.say_all(turn.langs, node.say))
     return (intro, Record(target, node.max_length), Redirect(target)), turn.state
 
@@ -201,13 +210,13 @@ def _enter_card(turn: Turn, node: CardNode) -> Result:
     if turn.event.caller.can_sms:
         speech += sp.option(langs, Msg("card.sms"), node.sms_key)
     speech += sp.footer(menu, langs, node.back is not None)
-    return _listen(turn, speech, timeout=node.timeout), turn.state
+    return listen(turn, speech, timeout=node.timeout), turn.state
 
 
 def _enter_postcode(turn: Turn, node: PostcodeNode) -> Result:
     speech = sp.say_all(turn.langs, node.say)
     timeout = node.timeout or turn.menu.flow.timeouts.postcode
-    return _listen(turn, speech, timeout=timeout, num_digits=4, finish_on_key="#"), turn.state
+    return listen(turn, speech, timeout=timeout, num_digits=4, finish_on_key="#"), turn.state
 
 
 ENTER: dict[str, Handler] = {
@@ -225,7 +234,7 @@ def _on_enter(turn: Turn, node: Node) -> Result:
     return ENTER[node.kind](turn, node)
 
 
-def _common_keys(turn: Turn, node: Node, pressed: str) -> Result | None:
+def common_keys(turn: Turn, node: Node, pressed: str) -> Result | None:
     """Handle the repeat and back keys, which mean the same in every menu."""
     keys = turn.menu.flow.keys
     back = getattr(node, "back", None)
@@ -236,7 +245,7 @@ def _common_keys(turn: Turn, node: Node, pressed: str) -> Result | None:
     return None
 
 
-def _failed(turn: Turn, node: Node, prompt_id: str) -> Result:
+def failed(turn: Turn, node: Node, prompt_id: str) -> Result:
     """Count an invalid or silent answer; after too many, go to the last resort."""
     fails = turn.state.fails + 1
     if fails >= turn.menu.flow.max_attempts:
@@ -256,8 +265,8 @@ def _retry_phase(node: Node) -> str:
     return OPTIONS_ONLY if isinstance(node, CardNode) else ""
 
 
-def _on_silence(turn: Turn, node: Node) -> Result:
-    return _failed(turn, node, "menu.silence")
+def on_silence(turn: Turn, node: Node) -> Result:
+    return failed(turn, node, "menu.silence")
 
 
 def _on_menu_input(turn: Turn, node: MenuNode) -> Result:
@@ -265,7 +274,7 @@ def _on_menu_input(turn: Turn, node: MenuNode) -> Result:
     choice = node.options.get(pressed)
     if choice is not None:
         return enter(turn, choice.goto)
-    return _common_keys(turn, node, pressed) or _failed(turn, node, "menu.invalid")
+    return common_keys(turn, node, pressed) or failed(turn, node, "menu.invalid")
 
 
 def _on_language_input(turn: Turn, node: LanguageNode) -> Result:
@@ -276,19 +285,19 @@ def _on_language_input(turn: Turn, node: LanguageNode) -> Result:
     if isinstance(choice, str):
         chosen = turn.moved(replace(turn.state, lang=choice))
         return enter(chosen, node.next)
-    return _common_keys(turn, node, pressed) or _failed(turn, node, "menu.invalid")
+    return common_keys(turn, node, pressed) or failed(turn, node, "menu.invalid")
 
 
 def _on_card_input(turn: Turn, node: CardNode) -> Result:
     pressed, menu = turn.event.digits, turn.menu
     entry = menu.entry(node.entry)
     if pressed == node.connect_key and sp.is_connectable(menu, entry, turn.now):
-        dial = Dial(entry.phones[0], _target(turn, Endpoint.DIAL, fails=0),
+        dial = Dial(entry.phones[0], target_of(turn, Endpoint.DIAL, fails=0),
                     menu.flow.timeouts.transfer)
         return (Speak(sp.say(turn.langs, "transfer.connecting")), dial), turn.state
     if pressed == node.sms_key and turn.event.caller.can_sms:
         return _send_card(turn, node)
-    return _common_keys(turn, node, pressed) or _failed(turn, node, "menu.invalid")
+    return common_keys(turn, node, pressed) or failed(turn, node, "menu.invalid")
 
 
 def _send_card(turn: Turn, node: CardNode) -> Result:
@@ -303,7 +312,7 @@ def _send_card(turn: Turn, node: CardNode) -> Result:
 
 def _on_postcode_input(turn: Turn, node: PostcodeNode) -> Result:
     pressed = turn.event.digits
-    common = _common_keys(turn, node, pressed)
+    common = common_keys(turn, node, pressed)
     if common is not None:
         return common
     if len(pressed) == 4 and pressed.isdigit():
@@ -312,8 +321,8 @@ def _on_postcode_input(turn: Turn, node: PostcodeNode) -> Result:
             low, high = postcode_span(span)
             if low <= code <= high:
                 return enter(turn, target)
-        return _failed(turn, node, "postcode.unknown")
-    return _failed(turn, node, "menu.invalid")
+        return failed(turn, node, "postcode.unknown")
+    return failed(turn, node, "menu.invalid")
 
 
 # -- outcomes of dialling and recording -------------------------------------------------------
@@ -323,7 +332,7 @@ def _on_transfer_done(turn: Turn, node: TransferNode) -> Result:
     if turn.event.dial_status in CONNECTED:
         return (Hangup(),), turn.state
     sorry = Speak(sp.say(turn.langs, "transfer.failed"))
-    return _then(turn, (sorry,), node.on_fail)
+    return then(turn, (sorry,), node.on_fail)
 
 
 def _on_card_dial_done(turn: Turn, node: CardNode) -> Result:
@@ -340,17 +349,17 @@ def _on_recorded(turn: Turn, node: VoicemailNode) -> Result:
         return _on_no_recording(turn, node)
     save = SaveVoicemail(event.recording_url, event.recording_duration, turn.state.node,
                          turn.state.lang)
-    return _then(turn, (save, Speak(sp.say(turn.langs, "voicemail.thanks"))), node.next)
+    return then(turn, (save, Speak(sp.say(turn.langs, "voicemail.thanks"))), node.next)
 
 
 def _on_no_recording(turn: Turn, node: VoicemailNode) -> Result:
-    return _then(turn, (Speak(sp.say(turn.langs, "voicemail.none")),), node.next)
+    return then(turn, (Speak(sp.say(turn.langs, "voicemail.none")),), node.next)
 
 
 E = EventKind
 TRANSITIONS: dict[tuple[str, EventKind], Handler] = {
     **{(kind, E.ENTER): _on_enter for kind in ENTER},
-    **{(kind, E.SILENCE): _on_silence for kind in ("language", "menu", "card", "postcode")},
+    **{(kind, E.SILENCE): on_silence for kind in ("language", "menu", "card", "postcode")},
     ("menu", E.INPUT): _on_menu_input,
     ("language", E.INPUT): _on_language_input,
     ("card", E.INPUT): _on_card_input,

@@ -33,9 +33,11 @@ from ivr.menu.model import (
     HoursFile,
     Node,
     OpeningSpec,
+    OperatorsNode,
     PromptsFile,
     ServiceSpec,
 )
+from ivr.menu.roster import ROSTER_FILES, Rosters, load_rosters
 from ivr.prompts import Source
 
 __all__ = ["Menu", "check_menu", "entry_prompt", "load_menu"]
@@ -51,6 +53,7 @@ class Menu:
     sources: Mapping[str, Source]
     warnings: tuple[Problem, ...] = ()
     files: tuple[Path, ...] = field(default=(), compare=False)
+    rosters: Rosters | None = None
 
     def node(self, node_id: str) -> Node:
         """Return a node by id, or raise UnknownNode."""
@@ -103,11 +106,27 @@ def _load(folder: Path) -> tuple[Menu | None, list[Problem]]:
     hours = _build_hours(hours_file, docs["hours"], problems)
     sources = _sources(prompts, directory)
     problems.extend(Checker(flow, directory, hours_file, frozenset(sources), docs).run())
+    rosters = _rosters(folder, flow, hours, docs["flow"], problems)
     if any(p.severity is Severity.ERROR for p in problems):
         return None, problems
     warnings = tuple(problems)
     files = tuple(folder / name for name in FILES.values())
-    return Menu(flow, directory, hours, sources, warnings, files), problems
+    if rosters is not None:
+        files += rosters.files
+    return Menu(flow, directory, hours, sources, warnings, files, rosters), problems
+
+
+def _rosters(folder: Path, flow: Flow, hours: Mapping[str, ServiceHours], flow_doc: Document,
+             problems: list[Problem]) -> Rosters | None:
+    """Load the rosters when the folder has them; a flow that routes to people needs them."""
+    if any((folder / name).exists() for name in ROSTER_FILES.values()):
+        weeks = {service: built.weekly for service, built in hours.items()}
+        return load_rosters(folder, problems, hours=weeks)
+    for node_id, node in flow.nodes.items():
+        if isinstance(node, OperatorsNode):
+            problems.append(flow_doc.problem(("nodes", node_id, "kind"), "operators need "
+                                             "operators.yaml (and the other roster files)"))
+    return None
 
 
 def _display(folder: Path, filename: str) -> str:

@@ -17,6 +17,7 @@ from ivr.errors import Problem, Severity
 from ivr.menu.loader import Document, Loc
 from ivr.menu.model import (
     FICTIONAL_PREFIX,
+    CallbackNode,
     CardNode,
     ClosedNode,
     Directory,
@@ -28,6 +29,7 @@ from ivr.menu.model import (
     MenuNode,
     MessageNode,
     Node,
+    OperatorsNode,
     PageOption,
     PostcodeNode,
     TransferNode,
@@ -45,7 +47,12 @@ REQUIRED_PROMPTS = (
     "card.public_services", "card.hours", "card.open_now", "card.closed_now", "card.phone",
     "card.email", "card.website", "card.located_at", "card.connect", "card.sms", "sms.sent",
     "sms.failed", "sms.phone", "sms.email", "sms.hours", "postcode.ask", "postcode.unknown",
-    "list.and", "spell.at", "spell.dot", "error.apology", "goodbye",
+    "list.and", "spell.at", "spell.dot", "error.apology", "goodbye", "error.unavailable",
+    "queue.joining", "queue.next", "queue.position", "queue.wait", "queue.too_long",
+    "callback.confirm", "callback.enter", "callback.check", "callback.invalid", "callback.saved",
+    "callback.saved_soon", "callback.failed", "lang.pt_PT", "lang.en", "lang.fr", "lang.es",
+    "lang.ru", "lang.ro", "lang.uk", "lang.ar", "lang.ro_MD", "lang.kea", "lang.pov", "lang.ff",
+    "lang.mnk", "lang.wo",
 )
 
 
@@ -121,7 +128,8 @@ class Checker:
         entries = self.directory.entries
         for node_id, node in self.flow.nodes.items():
             base: Loc = ("nodes", node_id)
-            if isinstance(node, HoursNode | ClosedNode) and node.service not in services:
+            if isinstance(node, HoursNode | ClosedNode | OperatorsNode | CallbackNode) and (
+                    node.service not in services):
                 yield flow.problem((*base, "service"), f"unknown service {node.service!r} "
                                    "(not in hours.yaml)")
             if isinstance(node, TransferNode):
@@ -247,7 +255,8 @@ class Checker:
 
     def _is_exit(self, node: Node) -> bool:
         """Tell whether a node ends the caller's journey through the menus."""
-        if isinstance(node, HangupNode | TransferNode | VoicemailNode):
+        if isinstance(node, HangupNode | TransferNode | VoicemailNode | OperatorsNode
+                      | CallbackNode):
             return True
         if isinstance(node, MessageNode | ClosedNode):
             return node.next is None
@@ -265,7 +274,7 @@ def postcode_span(text: str) -> tuple[int, int]:
 
 def _is_input(node: Node) -> bool:
     """Tell whether a node waits for the caller's keys."""
-    return isinstance(node, MenuNode | LanguageNode | CardNode | PostcodeNode)
+    return isinstance(node, MenuNode | LanguageNode | CardNode | PostcodeNode | CallbackNode)
 
 
 def _option_keys(node: Node) -> list[str]:
@@ -301,6 +310,11 @@ def edges(flow: Flow, node_id: str, node: Node) -> Iterator[Edge]:
             yield Edge(node.on_fail, (*base, "on_fail"), silent=True)
             if node.on_closed:
                 yield Edge(node.on_closed, (*base, "on_closed"), silent=True)
+        case OperatorsNode():
+            yield Edge(node.on_closed, (*base, "on_closed"), silent=True)
+            yield Edge(node.after_wait, (*base, "after_wait"), silent=True)
+        case CallbackNode() if node.next:
+            yield Edge(node.next, (*base, "next"), silent=False)
     back = getattr(node, "back", None)
     if back:
         yield Edge(back, (*base, "back"), silent=False)
@@ -315,6 +329,8 @@ def prompt_refs(node_id: str, node: Node) -> Iterator[tuple[Loc, str]]:
     base: Loc = ("nodes", node_id)
     for i, prompt_id in enumerate(getattr(node, "say", ())):
         yield (*base, "say", i), prompt_id
+    if isinstance(node, OperatorsNode):
+        yield (*base, "whisper"), node.whisper
     if isinstance(node, MenuNode):
         for key, option in node.options.items():
             if option.label:

@@ -78,7 +78,7 @@ def _email(value: str) -> str:
 LangCode = Annotated[str, AfterValidator(_known_language)]
 KeypadKey = Annotated[str, BeforeValidator(_keypad_key)]
 NodeId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,47}$")]
-PromptId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_.]{0,79}$")]
+PromptId = Annotated[str, StringConstraints(pattern=r"^[a-z][A-Za-z0-9_.]{0,79}$")]
 PromptList = Annotated[list[PromptId], BeforeValidator(_as_list)]
 PhoneNumber = Annotated[str, AfterValidator(_phone)]
 EmailAddress = Annotated[str, AfterValidator(_email)]
@@ -225,12 +225,47 @@ class PostcodeNode(Model):
     note: str | None = None
 
 
+class OperatorsNode(Model):
+    """Put the caller through to a free operator who speaks their language, or queue them.
+
+    Each operator hears a whisper and presses 1 to accept; a decline or no answer tries the
+    next one. With nobody free the caller waits in the language's queue, hearing their
+    position every ``announce_every`` seconds; past ``max_wait`` they go to ``after_wait``.
+    """
+
+    kind: Literal["operators"]
+    service: str
+    queue: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{0,40}$")] = "lam"
+    say: PromptList = ["transfer.connecting"]
+    whisper: PromptId = "operator.whisper"
+    ring: Annotated[int, Field(ge=5, le=120)] = 20
+    tries: Annotated[int, Field(ge=1, le=10)] = 3
+    max_wait: Annotated[int, Field(ge=30, le=3600)] = 300
+    announce_every: Annotated[int, Field(ge=15, le=300)] = 30
+    handling_time: Annotated[int, Field(ge=30, le=3600)] = 240
+    on_closed: NodeId
+    after_wait: NodeId
+    note: str | None = None
+
+
+class CallbackNode(Model):
+    """Take a request to be called back: confirm the caller's number or key in another."""
+
+    kind: Literal["callback"]
+    service: str
+    source: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,30}$")] = "lam"
+    next: NodeId | None = None
+    on_fail: NodeId | None = None
+    timeout: Seconds | None = None
+    note: str | None = None
+
+
 Node = Annotated[
     MessageNode | LanguageNode | MenuNode | HoursNode | ClosedNode | TransferNode
-    | VoicemailNode | HangupNode | CardNode | PostcodeNode,
+    | VoicemailNode | HangupNode | CardNode | PostcodeNode | OperatorsNode | CallbackNode,
     Field(discriminator="kind"),
 ]
-INPUT_KINDS = ("language", "menu", "card", "postcode")
+INPUT_KINDS = ("language", "menu", "card", "postcode", "callback")
 
 
 class Keys(Model):

@@ -12,15 +12,18 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
 from ivr.clock import Clock, SystemClock
 from ivr.config import DEFAULTS, from_environ, sms_enabled
+from ivr.routing.allocation import StoreAllocator, roster_specs
+from ivr.store import StoreError, open_store, settings_from
 from ivr.web import audio, errors, security, voice
-from ivr.web.messenger import Messenger, TwilioMessenger
-from ivr.web.runtime import RUNTIME_KEY, build_runtime
+from ivr.web.runtime import RUNTIME_KEY, Runtime, build_runtime
+from ivr.web.twilio_api import TwilioMessenger, TwilioTelephony, make_client
 
 log = logging.getLogger(__name__)
 MAX_REQUEST_BYTES = 256 * 1024  # Twilio's webhooks are a few hundred bytes
@@ -35,17 +38,40 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, clock: Clock | N
     if test_config is not None:
         app.config.update(test_config)
     security.init_app(app)
-    app.extensions[RUNTIME_KEY] = build_runtime(
-        app.config, clock or SystemClock(), _messenger(app.config, twilio_http_client))
+    client = make_client(app.config, twilio_http_client)
+    messenger = TwilioMessenger(client) if client and sms_enabled(app.config) else None
+    runtime = build_runtime(app.config, clock or SystemClock(), messenger)
+    connect_people(runtime, app.config, client)
+    app.extensions[RUNTIME_KEY] = runtime
     app.register_blueprint(voice.bp)
     app.register_blueprint(audio.bp)
     errors.init_app(app)
     return app
 
 
-def _messenger(config: Mapping[str, Any], http_client: Any) -> Messenger | None:
-    """Build the SMS sender when SMS is enabled."""
-    if not sms_enabled(config):
-        return None
-    return TwilioMessenger(config["TWILIO_ACCOUNT_SID"], config["IVR_AUTH_TOKEN"],
-                           config["IVR_TWILIO_API_URL"], http_client)
+def connect_people(runtime: Runtime, config: Mapping[str, Any], client: Any) -> None:
+    """Open the store, load the rosters into it and connect the REST API, when configured.
+
+    A store that cannot be opened is logged and left out: menus keep answering, and the
+    nodes that need people apologise and hand over to the fallback number.
+    """
+    if client is not None:
+        runtime.telephony = TwilioTelephony(client, voice.absolute_url)
+    settings = settings_from(config)
+    try:
+        store = open_store(settings.url, Path(config["IVR_INSTANCE"]), settings.privacy)
+    except StoreError as exc:
+        log.error("the store is unavailable (%s): calls that need people go to the "
+                  "fallback number", exc)
+        return
+    runtime.store = store
+    runtime.records = store
+    rosters = runtime.menu.rosters
+    if rosters is None:
+        return
+    try:
+        store.sync_agents(roster_specs(rosters))
+    except StoreError as exc:
+        log.error("could not load the rosters into the store: %s", exc)
+        return
+    runtime.allocator = StoreAllocator(store, rosters)

@@ -15,12 +15,14 @@ from typing import Any
 
 from ivr.clock import Clock
 from ivr.config import sms_enabled
+from ivr.engine.services import Allocator, Records, Services, Telephony
 from ivr.errors import CatalogueError
 from ivr.i18n import LANGUAGES, load_catalogues, speaking_language
 from ivr.menu import Menu, load_menu
 from ivr.menu.model import LanguageNode
 from ivr.prompts import Resolver, find_recordings
-from ivr.web.messenger import Messenger
+from ivr.store import SqlStore
+from ivr.web.twilio_api import Messenger
 
 RUNTIME_KEY = "ivr"
 
@@ -60,6 +62,15 @@ class Runtime:
     messenger: Messenger | None
     prompts_dir: Path
     answers: AnswerCache = field(default_factory=AnswerCache)
+    allocator: Allocator | None = None
+    telephony: Telephony | None = None
+    records: Records | None = None
+    fallback_number: str | None = None
+    store: SqlStore | None = None
+
+    def services(self) -> Services:
+        """Return the services for one webhook (a fresh record of what it touches)."""
+        return Services(self.allocator, self.telephony, self.records, self.fallback_number)
 
 
 def build_runtime(config: Mapping[str, Any], clock: Clock, messenger: Messenger | None
@@ -73,7 +84,8 @@ def build_runtime(config: Mapping[str, Any], clock: Clock, messenger: Messenger 
     resolver = Resolver(menu.sources, catalogues, find_recordings(prompts_dir))
     if not sms_enabled(config):
         messenger = None
-    return Runtime(menu, resolver, clock, messenger, prompts_dir)
+    fallback = str(config.get("IVR_FALLBACK_NUMBER") or "") or None
+    return Runtime(menu, resolver, clock, messenger, prompts_dir, fallback_number=fallback)
 
 
 def check_voices(menu: Menu, languages: list[str]) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, quote
 
 from flask import Flask, abort, current_app, request
 from twilio.request_validator import RequestValidator, compare
@@ -44,13 +44,14 @@ def public_url() -> str:
     request line exactly as sent (gunicorn's RAW_URI), which is what Twilio signed.
     """
     base = current_app.config["IVR_PUBLIC_BASE_URL"].rstrip("/")
-    raw = request.environ.get("RAW_URI")
+    environ = request.environ
+    raw = environ.get("RAW_URI")
     if not base:
-        if raw is None or not raw.startswith("/"):
-            return request.url
-        return f"{request.scheme}://{request.host}{raw}"
-    query = request.query_string.decode("latin-1")
-    return f"{base}{request.path}" + (f"?{query}" if query else "")
+        if raw is not None and raw.startswith("/"):
+            return f"{request.scheme}://{request.host}{raw}"
+        base = f"{request.scheme}://{request.host}{quote(environ.get('SCRIPT_NAME', ''))}"
+    query = environ.get("QUERY_STRING", "")  # as sent: werkzeug's request.url would unquote
+    return f"{base}{quote(environ.get('PATH_INFO', ''))}" + (f"?{query}" if query else "")
 
 
 def twilio_params() -> Mapping[str, str]:

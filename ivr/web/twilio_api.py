@@ -1,13 +1,43 @@
-"""Text messages through Twilio's REST API (the real client, pointed wherever configured)."""
+"""Twilio's REST API, through the real ``twilio.rest.Client`` pointed wherever configured.
+
+    make_client(config, http_client)   None without TWILIO_ACCOUNT_SID
+    TwilioMessenger(client)            text messages
+    TwilioTelephony(client, url_for)   queues: list waiting callers, take one out
+
+Every failure (an error answer, a connection refused) is logged and reported as False or
+an ``IvrError``, never raised raw into a webhook.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
+from ivr.engine.actions import Target
+from ivr.engine.services import QueuedCall
+from ivr.errors import IvrError
 from ivr.privacy import mask_number
 
 log = logging.getLogger(__name__)
+
+
+class TelephonyError(IvrError):
+    """Twilio's REST API refused or could not be reached."""
+
+
+def make_client(config: Mapping[str, Any], http_client: Any = None) -> Any:
+    """Build the REST client for the configured account, or None without one."""
+    account = config.get("TWILIO_ACCOUNT_SID")
+    if not account:
+        return None
+    from twilio.rest import Client
+
+    client = Client(account, config.get("IVR_AUTH_TOKEN") or "", http_client=http_client)
+    api_url = str(config.get("IVR_TWILIO_API_URL") or "")
+    if api_url:
+        client.api.base_url = api_url.rstrip("/")
+    return client
 
 
 class Messenger(Protocol):
@@ -21,13 +51,8 @@ class Messenger(Protocol):
 class TwilioMessenger:
     """Send SMS with ``twilio.rest.Client``."""
 
-    def __init__(self, account_sid: str, auth_token: str, api_url: str = "",
-                 http_client: Any = None) -> None:
-        from twilio.rest import Client
-
-        self.client = Client(account_sid, auth_token, http_client=http_client)
-        if api_url:
-            self.client.api.base_url = api_url.rstrip("/")
+    def __init__(self, client: Any) -> None:
+        self.client = client
 
     def send(self, to: str, sender: str, body: str) -> bool:
         """Send one message; log and report failure instead of raising."""
@@ -40,3 +65,48 @@ class TwilioMessenger:
             return False
         log.info("SMS %s sent to %s", message.sid, mask_number(to))
         return True
+
+
+class TwilioTelephony:
+    """Queues through the REST API: who waits, and taking one caller out."""
+
+    def __init__(self, client: Any, url_for: Callable[[Target], str]) -> None:
+        self.client = client
+        self.url_for = url_for
+        self._sids: dict[str, str] = {}
+
+    def queue_members(self, queue: str) -> Sequence[QueuedCall]:
+        """List the callers waiting in a queue, front first."""
+        sid = self._queue_sid(queue)
+        if sid is None:
+            return []
+        members = self._call(lambda: self.client.queues(sid).members.list(limit=100))
+        return sorted((QueuedCall(m.call_sid, queue, int(m.wait_time or 0), int(m.position or 0))
+                       for m in members), key=lambda member: member.position)
+
+    def dequeue(self, queue: str, call_sid: str, target: Target) -> bool:
+        """Take a caller out of a queue; their call continues at ``target``."""
+        sid = self._queue_sid(queue)
+        if sid is None:
+            return False
+        url = self.url_for(target)
+        self._call(lambda: self.client.queues(sid).members(call_sid).update(url=url,
+                                                                            method="POST"))
+        return True
+
+    def _queue_sid(self, name: str) -> str | None:
+        """Find a queue's SID by its name (queues are made on the first Enqueue)."""
+        if name not in self._sids:
+            for queue in self._call(lambda: self.client.queues.list(limit=1000)):
+                self._sids[queue.friendly_name] = queue.sid
+        return self._sids.get(name)
+
+    def _call(self, request: Callable[[], Any]) -> Any:
+        """Run one REST request, turning its failures into TelephonyError."""
+        from twilio.base.exceptions import TwilioException
+
+        try:
+            return request()
+        except (TwilioException, OSError) as exc:
+            log.warning("Twilio REST request failed: %s", exc)
+            raise TelephonyError(f"Twilio's REST API failed: {exc}") from None

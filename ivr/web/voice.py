@@ -104,13 +104,40 @@ def record() -> Response:
     return _answer(runtime(), _state(), kind)
 
 
+@bp.route("/whisper", methods=["GET", "POST"])
+def whisper() -> Response:
+    """Tell a called operator who is calling; their key accepts or declines."""
+    return _answer(runtime(), _state(), EventKind.WHISPER)
+
+
+@bp.route("/wait", methods=["GET", "POST"])
+def wait() -> Response:
+    """Keep a queued caller company: their place, the wait, hold music."""
+    return _answer(runtime(), _state(), EventKind.WAIT)
+
+
+@bp.route("/queue", methods=["GET", "POST"])
+def queue() -> Response:
+    """Continue a call that left a queue."""
+    return _answer(runtime(), _state(), EventKind.QUEUE_DONE)
+
+
 @bp.route("/status", methods=["GET", "POST"])
 def status() -> Response:
     """Log a call status callback."""
     form = params()
     log.info("call %s status %s after %ss", _call_sid(), form.get("CallStatus", "?"),
              form.get("CallDuration", "?"))
+    rt = runtime()
+    if rt.allocator is not None and form.get("CallStatus") in ENDED and form.get("CallSid"):
+        try:  # whoever the call held is free again, even if its Dial action never comes
+            rt.allocator.release(form["CallSid"], rt.clock.now())
+        except IvrError as exc:
+            log.warning("could not release the claims of call %s: %s", _call_sid(), exc)
     return twiml_response('<?xml version="1.0" encoding="UTF-8"?><Response />')
+
+
+ENDED = frozenset({"completed", "busy", "failed", "no-answer", "canceled"})
 
 
 # -- the path of every webhook ----------------------------------------------------------------
@@ -129,22 +156,30 @@ def _answer(rt: Runtime, state: CallState, kind: EventKind) -> Response:
     region, is_mobile = _number_facts(number)
     can_sms = is_mobile and rt.messenger is not None
     dial_status = form.get("DialCallStatus", "failed")
+    bridged = form.get("DialBridged", "true") != "false"
     minute = rt.clock.now().replace(second=0, microsecond=0)
-    key = (state, kind, digits, dial_status, region, is_mobile, can_sms, minute)
+    key = (state, kind, digits, dial_status, bridged, region, is_mobile, can_sms, minute)
     xml = rt.answers.get(key)
     if xml is not None:
         return twiml_response(xml)
     caller = Caller(number, region, is_mobile, can_sms)
     event = Event(kind, caller, digits, form.get("SpeechResult", "")[:200], dial_status,
-                  form.get("RecordingUrl", ""), _int(form, "RecordingDuration"))
+                  form.get("RecordingUrl", ""), _int(form, "RecordingDuration"),
+                  call_sid=form.get("CallSid", "")[:64],
+                  parent_call_sid=form.get("ParentCallSid", "")[:64], dial_bridged=bridged,
+                  queue_result=form.get("QueueResult", "")[:40],
+                  queue_position=_int(form, "QueuePosition"), queue_time=_int(form, "QueueTime"),
+                  average_queue_time=_int(form, "AvgQueueTime"),
+                  call_status=form.get("CallStatus", "")[:20])
+    services = rt.services()
     try:
-        actions, _ = step(rt.menu, state, event, minute)
+        actions, _ = step(rt.menu, state, event, minute, services)
     except EngineError as exc:
         log.warning("call %s: %s; starting again from a safe place", _call_sid(), exc)
-        actions, _ = recover(rt.menu, state, event, minute)
+        actions, _ = recover(rt.menu, state, event, minute, services)
     has_effects = any(isinstance(a, SendSms | SaveVoicemail) for a in actions)
     xml = render(_perform(rt, actions), rt.resolver.utter, _url_for, _audio_url)
-    if not has_effects:
+    if not has_effects and not services.used:
         rt.answers.put(key, xml)
     return twiml_response(xml)
 
@@ -224,8 +259,14 @@ def _url_for(target: Target) -> str:
     return f"{base}/voice/{target.endpoint.value}?{urlencode(target.state.to_query())}"
 
 
+def absolute_url(target: Target) -> str:
+    """Build a webhook URL for Twilio's REST API, which wants absolute URLs."""
+    base = current_app.config["IVR_PUBLIC_BASE_URL"].rstrip("/") or request.host_url.rstrip("/")
+    return f"{base}/voice/{target.endpoint.value}?{urlencode(target.state.to_query())}"
+
+
 def _audio_url(play: Play) -> str:
-    """Build the URL of a recorded prompt."""
+    """Build the URL of a recorded prompt (or of the hold music, language "music")."""
     base = current_app.config["IVR_PUBLIC_BASE_URL"].rstrip("/")
     return f"{base}/audio/{play.lang}/{play.prompt_id}.wav"
 
