@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from store_support import NOW, interpreter, later, operator
+from store_support import NOW, StoreFactory, interpreter, later, operator
 
 from ivr.store import AgentKind, AgentSpec, ClaimState, SqlStore
 
@@ -200,3 +200,19 @@ def test_a_lost_release_expires_and_the_old_holder_cannot_free_the_new_claim(
     assert not store.release_agent("i1", "CA-lost", later(62))
     assert store.release_claims("CA-lost", later(62)) == 0
     assert states(store, later(62)) == {"i1": (ClaimState.BUSY, "CA-2")}
+
+
+def test_a_claim_that_loses_the_race_for_one_agent_takes_the_next(
+        open_db: StoreFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    store, rival = open_db(), open_db()
+    store.sync_agents([interpreter("i0", "uk"), interpreter("i1", "uk")])
+    conditional_update = store._changed
+
+    def rival_wins_first(statement: Any) -> int:
+        monkeypatch.undo()
+        assert claim(rival, by="CA-rival", candidates=["i0"]) == "i0"
+        return conditional_update(statement)
+
+    monkeypatch.setattr(store, "_changed", rival_wins_first)
+    assert claim(store, by="CA-1") == "i1"
+    assert states(store) == {"i0": (ClaimState.BUSY, "CA-rival"), "i1": (ClaimState.BUSY, "CA-1")}
