@@ -65,6 +65,23 @@ class Allocator(Protocol):
 class Telephony(Protocol):
     """Twilio's REST API, as far as the engine needs it."""
 
+    def place_call(self, to: str, answer: Target, status: Target, *, caller_id: str,
+                   timeout: int = 30) -> str:
+        """Call ``to``; ``answer`` runs when they pick up, ``status`` hears how it went.
+
+        Returns the new call's SID. The status webhook is sent Twilio's call-progress
+        events (initiated, ringing, answered, completed).
+        """
+        ...
+
+    def redirect_call(self, call_sid: str, target: Target) -> bool:
+        """Continue a live call at ``target`` (it leaves whatever it was doing)."""
+        ...
+
+    def hangup_call(self, call_sid: str) -> bool:
+        """End a live call."""
+        ...
+
     def queue_members(self, queue: str) -> Sequence[QueuedCall]:
         """List the callers waiting in a queue, front first."""
         ...

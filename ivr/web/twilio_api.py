@@ -94,6 +94,27 @@ class TwilioTelephony:
                                                                             method="POST"))
         return True
 
+    def place_call(self, to: str, answer: Target, status: Target, *, caller_id: str,
+                   timeout: int = 30) -> str:
+        """Call ``to``; ``answer`` runs when they pick up, ``status`` hears how it went."""
+        call = self._call(lambda: self.client.calls.create(
+            to=to, from_=caller_id, url=self.url_for(answer), method="POST",
+            status_callback=self.url_for(status), status_callback_method="POST",
+            status_callback_event=["initiated", "ringing", "answered", "completed"],
+            timeout=timeout))
+        return str(call.sid)
+
+    def redirect_call(self, call_sid: str, target: Target) -> bool:
+        """Continue a live call at ``target``."""
+        url = self.url_for(target)
+        self._call(lambda: self.client.calls(call_sid).update(url=url, method="POST"))
+        return True
+
+    def hangup_call(self, call_sid: str) -> bool:
+        """End a live call."""
+        self._call(lambda: self.client.calls(call_sid).update(status="completed"))
+        return True
+
     def _queue_sid(self, name: str) -> str | None:
         """Find a queue's SID by its name (queues are made on the first Enqueue)."""
         if name not in self._sids:
