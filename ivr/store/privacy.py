@@ -26,7 +26,9 @@ from ivr.errors import ConfigError
 from ivr.privacy import mask_number
 
 DEFAULT_RETENTION_DAYS = 90
-_NUMBER = re.compile(r"^\+?[0-9]{6,16}$")  # how a phone number looks in an event's detail
+# How a phone number looks in an event's detail: E.164 or international (as Twilio sends
+# them), or nine digits and more (a number keyed in); job numbers and keys pressed are shorter.
+_NUMBER = re.compile(r"^(\+|00)?[0-9]{9,15}$|^\+[0-9]{7,8}$")
 
 
 class NumberMode(StrEnum):

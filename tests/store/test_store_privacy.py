@@ -28,7 +28,8 @@ def test_numbers_in_calls_events_voicemails_and_legs_are_stored_as_configured(
     store = open_db(privacy)
     store.call_started("CA1", "+351218106191", CALLER, "PT", NOW)
     store.call_event("CA1", NOW, "callback", "queue",
-                     {"number": CALLER, "tried": [CALLER, {"to": CALLER}], "key": "1234"})
+                     {"number": CALLER, "tried": [CALLER, {"to": "912345678"}], "key": "1234",
+                      "job": "012345"})
     store.save_voicemail("CA1", CALLER, "https://example.test/RE1", 3, "uk", "vm", NOW)
     job = store.create_session("CA1", "uk", NOW)
     store.add_leg(job, "migrant", "CA2", CALLER, NOW)
@@ -36,7 +37,8 @@ def test_numbers_in_calls_events_voicemails_and_legs_are_stored_as_configured(
     assert record is not None
     assert record.caller == stored
     detail = store.call_events("CA1")[0].detail
-    assert detail == {"number": stored, "tried": [stored, {"to": stored}], "key": "1234"}
+    assert detail == {"number": stored, "tried": [stored, {"to": privacy.stored("912345678")}],
+                      "key": "1234", "job": "012345"}
     assert store.voicemails()[0].caller == stored
     session = store.session(job)
     assert session is not None
@@ -54,6 +56,22 @@ def test_numbers_needed_to_call_back_are_kept_real(open_db: StoreFactory,
     assert callback.number == CALLER
     assert session is not None
     assert session.migrant_number == CALLER
+
+
+@pytest.mark.parametrize(("value", "scrubbed"), [
+    ("+351912345678", "+35191*****78"),
+    ("00351912345678", "003519******78"),
+    ("912345678", "912345*78"),
+    ("+2389912345", "+23899***45"),
+    ("012345", "012345"),  # a job number
+    ("1234", "1234"),  # keys pressed
+    ("stt-CA1", "stt-CA1"),
+    (3, 3),
+    ({"to": ["+351912345678", {"n": "+351912345678"}]},
+     {"to": ["+35191*****78", {"n": "+35191*****78"}]}),
+])
+def test_numbers_are_found_anywhere_in_an_events_detail(value: Any, scrubbed: Any) -> None:
+    assert Privacy().scrubbed(value) == scrubbed
 
 
 def test_hashes_recognise_a_caller_without_revealing_them() -> None:
