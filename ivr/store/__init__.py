@@ -2,7 +2,8 @@
 
     settings_from(config) -> StoreSettings            IVR_DATABASE_URL, IVR_CALLER_NUMBERS,
                                                       IVR_NUMBER_SALT, IVR_RETENTION_DAYS
-    open_store(url, instance, privacy) -> SqlStore    SQLite in instance/ivr.sqlite3 unless
+    open_store(url, instance, privacy, *, tolerate_outage=False) -> SqlStore
+                                                      SQLite in instance/ivr.sqlite3 unless
                                                       the URL names PostgreSQL
 
     SqlStore

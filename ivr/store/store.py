@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -13,11 +14,13 @@ from ivr.store.agents import AgentPool
 from ivr.store.callbacks import CallbackQueue
 from ivr.store.calls import CallLog
 from ivr.store.engine import create_store_engine, database_url, is_sqlite
+from ivr.store.errors import StoreUnavailable
 from ivr.store.privacy import Privacy
 from ivr.store.records import CallbackStatus, SessionStatus
 from ivr.store.schema import call_events, callbacks, calls, session_legs, sessions, voicemails
 from ivr.store.sessions import SessionBook
 
+log = logging.getLogger(__name__)
 FINISHED_SESSIONS = [SessionStatus.ENDED.value, SessionStatus.UNFILLED.value,
                      SessionStatus.FAILED.value]
 FINISHED_CALLBACKS = [CallbackStatus.DONE.value, CallbackStatus.FAILED.value]
@@ -41,11 +44,15 @@ class SqlStore(CallLog, AgentPool, CallbackQueue, SessionBook):
                        for statement in _purges(now - self.privacy.retention))
 
 
-def open_store(url: str | None, instance: Path | str, privacy: Privacy | None = None) -> SqlStore:
+def open_store(url: str | None, instance: Path | str, privacy: Privacy | None = None, *,
+               tolerate_outage: bool = False) -> SqlStore:
     """Open the store: SQLite in ``instance`` unless ``url`` names PostgreSQL.
 
     A SQLite database is created and upgraded here; a PostgreSQL one must already be at this
-    ivr's schema version (``ivr db upgrade``), or SchemaOutdated says so.
+    ivr's schema version (``ivr db upgrade``), or SchemaOutdated says so. A database that
+    cannot be reached raises StoreUnavailable, unless ``tolerate_outage``: then the outage
+    is logged and the store returned, each operation failing until the database is back,
+    so that the menus can answer meanwhile.
     """
     resolved = database_url(url, Path(instance))
     engine = create_store_engine(resolved)
@@ -53,6 +60,11 @@ def open_store(url: str | None, instance: Path | str, privacy: Privacy | None = 
         if is_sqlite(resolved):
             migrations.upgrade(engine)
         migrations.check(engine)
+    except StoreUnavailable as error:
+        if not tolerate_outage:
+            engine.dispose()
+            raise
+        log.warning("starting without the store: %s", error)
     except BaseException:
         engine.dispose()
         raise

@@ -114,6 +114,15 @@ def test_an_unreachable_server_fails_within_seconds_without_the_password() -> No
     assert "\n" not in message
 
 
+def test_an_app_may_start_while_the_database_is_down(caplog: pytest.LogCaptureFixture) -> None:
+    with open_store("postgresql://ivr:s3cret@127.0.0.1:1/ivr", Path("unused"),
+                    tolerate_outage=True) as store, pytest.raises(StoreUnavailable):
+        store.recent_calls()
+    assert "starting without the store: the database at postgresql+psycopg://ivr:***@" in (
+        caplog.text)
+    assert "s3cret" not in caplog.text
+
+
 def test_a_server_that_never_answers_times_out_in_about_two_seconds(silent_server: int) -> None:
     started = time.monotonic()
     with pytest.raises(StoreUnavailable, match="unavailable"):
