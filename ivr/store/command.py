@@ -54,7 +54,7 @@ def upgrade_command(url_text: str | None, instance: Path) -> None:
 @DATABASE_URL
 @INSTANCE
 def status_command(url_text: str | None, instance: Path) -> None:
-    """Show the schema's version and this ivr's; exit 1 when they differ."""
+    """Show the schema's version; exit 1 unless it is this ivr's."""
     url = database_url(url_text, instance)
     version = 0
     if not is_sqlite(url) or Path(url.database or "").exists():
