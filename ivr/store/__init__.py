@@ -9,6 +9,7 @@
     SqlStore
       calls        call_started  call_answered  call_language  call_path  call_outcome
                    call_ended  call_event  call  recent_calls  call_events
+                   write_call_facts (a batch of the above, for the webhooks' recorder)
       voicemails   save_voicemail  voicemails  mark_voicemail
       agents       sync_agents  claim_agent  release_agent  release_claims  extend_claim
                    held_by  agents
@@ -43,6 +44,7 @@ Rules of this package:
 
 from __future__ import annotations
 
+from ivr.store.batch import CallFacts
 from ivr.store.errors import SchemaOutdated, StoreError, StoreUnavailable
 from ivr.store.privacy import NumberMode, Privacy, StoreSettings, settings_from
 from ivr.store.records import (
@@ -65,7 +67,7 @@ from ivr.store.records import (
 from ivr.store.store import SqlStore, open_store
 
 __all__ = [
-    "AgentClaim", "AgentKind", "AgentSpec", "AgentState", "CallEvent", "CallRecord",
+    "AgentClaim", "AgentKind", "CallFacts", "AgentSpec", "AgentState", "CallEvent", "CallRecord",
     "Callback", "CallbackStatus", "ClaimState", "Leg", "LegRole", "NumberMode", "Privacy",
     "SchemaOutdated", "Session", "SessionStatus", "SqlStore", "StoreError", "StoreSettings",
     "StoreUnavailable", "Voicemail", "VoicemailStatus", "open_store", "settings_from",

@@ -34,10 +34,12 @@ from sqlalchemy import (
 )
 
 from ivr.store.base import AnyRow, StoreBase
+from ivr.store.engine import serialise
 from ivr.store.records import AgentClaim, AgentKind, AgentSpec, AgentState, ClaimState
 from ivr.store.schema import agent_languages, agents
 
 GENDERS = {"f", "m"}
+ROSTER_LOCK = 0x1F2A_A6E7
 _PROFILE = (agents.c.agent_id, agents.c.kind, agents.c.name, agents.c.phone, agents.c.gender,
             agents.c.credential)
 
@@ -52,6 +54,7 @@ class AgentPool(StoreBase):
         roster = _checked(specs, scope)
         ids = [spec.agent_id for spec in roster]
         with self._write() as connection:
+            serialise(connection, ROSTER_LOCK)  # app instances starting together sync in turn
             known = set(connection.scalars(select(agents.c.agent_id)))
             for spec in roster:
                 _upsert(connection, spec, spec.agent_id in known)

@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import URL, Connection, Engine, create_engine, event, make_url
+from sqlalchemy import URL, Connection, Engine, create_engine, event, make_url, text
 from sqlalchemy.exc import ArgumentError, DisconnectionError
 
 from ivr.store.errors import StoreError, StoreUnavailable
@@ -47,6 +47,17 @@ def database_url(url: str | None, instance: Path) -> URL:
         return parsed
     raise StoreError(f"the database URL names {parsed.drivername!r}: ivr works with "
                      "PostgreSQL (postgresql://...) or a SQLite file (sqlite:///...)")
+
+
+def serialise(connection: Connection, key: int) -> None:
+    """Let one write transaction at a time past this point (others wait for its end).
+
+    SQLite's BEGIN IMMEDIATE serialises every writer already; PostgreSQL takes a
+    transaction-level advisory lock. For rare, whole-table work only (migrations, the roster),
+    never for claims: they need no lock but their conditional UPDATE.
+    """
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
 
 
 def describe(url: URL) -> str:

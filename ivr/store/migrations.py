@@ -20,13 +20,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, Engine, MetaData, func, insert, inspect, select, text
+from sqlalchemy import Connection, Engine, MetaData, func, insert, inspect, select
 
-from ivr.store.engine import WRITE, describe
+from ivr.store.engine import WRITE, describe, serialise
 from ivr.store.errors import SchemaOutdated, translated
 from ivr.store.schema import NAMING, schema_version, tables_v1
 
-_LOCK_KEY = 0x1F2A_4D21  # the PostgreSQL advisory lock that upgraders take in turn
+MIGRATION_LOCK = 0x1F2A_4D21  # upgraders take turns
 
 
 @dataclass(frozen=True)
@@ -90,8 +90,7 @@ def mismatch(where: str, version: int) -> str | None:
 def _apply(engine: Engine, migration: Migration) -> bool:
     """Apply one step unless it already is; tell whether it ran."""
     with translated(describe(engine.url)), engine.execution_options(**WRITE).begin() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
+        serialise(conn, MIGRATION_LOCK)
         schema_version.create(conn, checkfirst=True)
         if _version(conn) >= migration.version:
             return False

@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, Executable, and_, delete, func, select, up
 
 from ivr.store import migrations
 from ivr.store.agents import AgentPool
+from ivr.store.batch import CallBatches
 from ivr.store.callbacks import CallbackQueue
 from ivr.store.calls import CallLog
 from ivr.store.engine import create_store_engine, database_url, is_sqlite
@@ -26,7 +27,7 @@ FINISHED_SESSIONS = [SessionStatus.ENDED.value, SessionStatus.UNFILLED.value,
 FINISHED_CALLBACKS = [CallbackStatus.DONE.value, CallbackStatus.FAILED.value]
 
 
-class SqlStore(CallLog, AgentPool, CallbackQueue, SessionBook):
+class SqlStore(CallLog, CallBatches, AgentPool, CallbackQueue, SessionBook):
     """Calls, agents and their claims, callbacks, voicemails and sessions in one database."""
 
     def schema_version(self) -> int:

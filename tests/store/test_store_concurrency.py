@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 
 from store_race import race_among_processes, race_among_threads
-from store_support import NOW, Database, interpreter, later
+from store_support import NOW, Database, StoreFactory, interpreter, later
 
 from ivr.store import SqlStore
 
@@ -54,3 +56,17 @@ def test_two_workers_racing_for_one_due_booking_place_it_once(
     taken = store.session(job)
     assert taken is not None
     assert taken.attempts == 1
+
+
+def test_app_instances_starting_together_sync_the_same_roster(open_db: StoreFactory) -> None:
+    stores = [open_db() for _ in range(4)]
+    roster = [interpreter(f"i{n}", "uk", "ru") for n in range(30)]
+    barrier = threading.Barrier(len(stores))
+
+    def sync(store: SqlStore) -> None:
+        barrier.wait(30)
+        store.sync_agents(roster)
+
+    with ThreadPoolExecutor(len(stores)) as pool:
+        list(pool.map(sync, stores))
+    assert len(stores[0].agents(NOW)) == 30
