@@ -14,7 +14,7 @@ from sqlalchemy import make_url, text
 from sqlalchemy.exc import SQLAlchemyError
 from store_support import NOW, Database, admin, interpreter, later, upgrade
 
-from ivr.store import SqlStore, StoreError, StoreUnavailable, open_store
+from ivr.store import CallFacts, SqlStore, StoreError, StoreUnavailable, open_store
 
 OPERATIONS: dict[str, Callable[[SqlStore], Any]] = {
     "call_started": lambda s: s.call_started("CA9", "+351218106191", "+351912345678", "PT", NOW),
@@ -27,6 +27,7 @@ OPERATIONS: dict[str, Callable[[SqlStore], Any]] = {
     "call": lambda s: s.call("CA1"),
     "recent_calls": lambda s: s.recent_calls(),
     "call_events": lambda s: s.call_events("CA1"),
+    "write_call_facts": lambda s: s.write_call_facts(CallFacts(reached=[("CA1", "main")])),
     "save_voicemail": lambda s: s.save_voicemail("CA1", None, "https://x/RE9", 3, None, None, NOW),
     "voicemails": lambda s: s.voicemails(),
     "mark_voicemail": lambda s: s.mark_voicemail(1, "heard"),
