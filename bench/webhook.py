@@ -4,7 +4,9 @@ Starts two gunicorn servers with identical worker settings: (a) a bare Flask app
 a fixed TwiML string and (b) the helpline with signature validation on. A load generator
 (several processes, each with a few keep-alive connections) sends interleaved rounds to
 each: the helpline receives signed requests for the language menu and a main-menu step. It
-prints requests/s, p50 and p99 for both and ends with the ratio of their throughputs.
+prints requests/s, p50 and p99 for both and ends with the ratio of their throughputs. The
+helpline's requests come from many distinct calls and write their call records to its
+SQLite store (in a temporary folder), as in real traffic.
 
     python bench/webhook.py [--workers 2] [--rounds 6] [--seconds 2] [--clients 4]
 
@@ -51,7 +53,7 @@ def answer(rest):
 HELPLINE_APP = '''
 from ivr.web import create_app
 
-app = create_app({"IVR_AUTH_TOKEN": %r})
+app = create_app({"IVR_AUTH_TOKEN": %r, "IVR_INSTANCE": %r})
 '''
 
 
@@ -85,10 +87,16 @@ def start_server(module_dir: Path, module: str, port: int, workers: int, threads
     raise SystemExit(f"gunicorn for {module} did not start")
 
 
+CALLS = 500  # distinct calls, so the call records are written as in real traffic
+
+
 def helpline_requests(port: int) -> list[tuple[str, bytes, dict[str, str]]]:
-    """Signed requests for the language menu and a main-menu step."""
+    """Signed requests of many calls: each reaches the language menu, then a main-menu step."""
     validator = RequestValidator(TOKEN)
-    steps = [("/voice/incoming", CALL), ("/voice/input?n=main&l=en", {**CALL, "Digits": "3"})]
+    steps = []
+    for number in range(CALLS):
+        call = {**CALL, "CallSid": f"CA{number:032x}"}
+        steps += [("/voice/incoming", call), ("/voice/input?n=main&l=en", {**call, "Digits": "3"})]
     prepared = []
     for path, form in steps:
         signature = validator.compute_signature(f"http://{HOST}:{port}{path}", form)
@@ -191,7 +199,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         module_dir = Path(folder)
         (module_dir / "bare_app.py").write_text(BARE_APP)
-        (module_dir / "helpline_app.py").write_text(HELPLINE_APP % TOKEN)
+        (module_dir / "helpline_app.py").write_text(HELPLINE_APP % (TOKEN, str(module_dir)))
         bare_port, helpline_port = free_port(), free_port()
         servers = [start_server(module_dir, "bare_app", bare_port, args.workers, args.threads),
                    start_server(module_dir, "helpline_app", helpline_port, args.workers,

@@ -20,6 +20,7 @@ from ivr.engine.actions import (
     Hangup,
     Hold,
     Leave,
+    Outcome,
     Record,
     Redirect,
     Speak,
@@ -63,6 +64,8 @@ def render(actions: Iterable[Action], resolve: Resolve, url_for: UrlFor,
                 response.leave()
             case Hold():
                 response.play(audio_url(HOLD_MUSIC))
+            case Outcome():
+                pass  # a note for the call's record, nothing the caller hears
             case Record():
                 response.record(action=url_for(action.target), method="POST",
                                 max_length=action.max_length, timeout=action.timeout,

@@ -17,6 +17,7 @@ from ivr.engine import (
     Gather,
     Hangup,
     IllegalEvent,
+    Outcome,
     Record,
     Redirect,
     SaveVoicemail,
@@ -214,7 +215,7 @@ def test_transfer_failure_goes_to_the_fallback(status: str) -> None:
 
 def test_transfer_connected_hangs_up_quietly() -> None:
     actions, _ = run("stt_desk", EventKind.DIAL_DONE, dial_status="completed")
-    assert actions == (Hangup(),)
+    assert actions == (Outcome("transferred:stt_desk"), Hangup())
 
 
 # -- messages, voicemail, hang-up ------------------------------------------------------------

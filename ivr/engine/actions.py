@@ -109,6 +109,13 @@ class Hangup:
 
 
 @dataclass(frozen=True)
+class Outcome:
+    """Note how the call ended up (connected, voicemail, callback…) for its record."""
+
+    name: str
+
+
+@dataclass(frozen=True)
 class SendSms:
     """Send the caller a text message, then say whether it went."""
 
@@ -130,6 +137,6 @@ class SaveVoicemail:
 
 
 Action: TypeAlias = (
-    Speak | Gather | Dial | Record | Redirect | Hangup | Enqueue | Leave | Hold | SendSms
-    | SaveVoicemail
+    Speak | Gather | Dial | Record | Redirect | Hangup | Enqueue | Leave | Hold | Outcome
+    | SendSms | SaveVoicemail
 )

@@ -24,6 +24,7 @@ from ivr.engine.actions import (
     Endpoint,
     Gather,
     Hangup,
+    Outcome,
     Record,
     Redirect,
     SaveVoicemail,
@@ -175,7 +176,7 @@ def _enter_closed(turn: Turn, node: ClosedNode) -> Result:
     name = Msg(entry_prompt(node.entry or node.service))
     hours = turn.menu.hours[node.service]
     speech = sp.closed_speech(hours, name, turn.now, turn.langs)
-    return then(turn, (Speak(speech),), node.next)
+    return then(turn, (Outcome(f"closed:{node.service}"), Speak(speech)), node.next)
 
 
 def _enter_transfer(turn: Turn, node: TransferNode) -> Result:
@@ -330,14 +331,14 @@ def _on_postcode_input(turn: Turn, node: PostcodeNode) -> Result:
 
 def _on_transfer_done(turn: Turn, node: TransferNode) -> Result:
     if turn.event.dial_status in CONNECTED:
-        return (Hangup(),), turn.state
+        return (Outcome(f"transferred:{node.to}"), Hangup()), turn.state
     sorry = Speak(sp.say(turn.langs, "transfer.failed"))
     return then(turn, (sorry,), node.on_fail)
 
 
 def _on_card_dial_done(turn: Turn, node: CardNode) -> Result:
     if turn.event.dial_status in CONNECTED:
-        return (Hangup(),), turn.state
+        return (Outcome(f"transferred:{node.entry}"), Hangup()), turn.state
     sorry = Speak(sp.say(turn.langs, "transfer.failed"))
     actions, state = enter(turn, turn.state.node, phase=OPTIONS_ONLY)
     return (sorry, *actions), state
@@ -349,7 +350,8 @@ def _on_recorded(turn: Turn, node: VoicemailNode) -> Result:
         return _on_no_recording(turn, node)
     save = SaveVoicemail(event.recording_url, event.recording_duration, turn.state.node,
                          turn.state.lang)
-    return then(turn, (save, Speak(sp.say(turn.langs, "voicemail.thanks"))), node.next)
+    thanks = Speak(sp.say(turn.langs, "voicemail.thanks"))
+    return then(turn, (save, Outcome("voicemail"), thanks), node.next)
 
 
 def _on_no_recording(turn: Turn, node: VoicemailNode) -> Result:

@@ -28,6 +28,7 @@ from ivr.engine.actions import (
     Hangup,
     Hold,
     Leave,
+    Outcome,
     Speak,
     Target,
 )
@@ -100,10 +101,11 @@ def _unavailable(turn: Turn) -> Result:
     fallback = turn.services.fallback_number
     sorry = Speak(sp.say(turn.langs, "error.unavailable"))
     if fallback:
-        return (sorry, Speak(sp.say(turn.langs, "error.transfer")),
+        return (Outcome("fallback"), sorry, Speak(sp.say(turn.langs, "error.transfer")),
                 Dial(fallback, Target(Endpoint.DIAL, replace(turn.state, ref="fallback")),
                      30)), turn.state
-    return (sorry, Speak(sp.say(turn.langs, "error.later")), Hangup()), turn.state
+    return (Outcome("unavailable"), sorry, Speak(sp.say(turn.langs, "error.later")),
+            Hangup()), turn.state
 
 
 def _on_whisper(turn: Turn, node: OperatorsNode) -> Result:
@@ -131,7 +133,7 @@ def _on_operator_dial_done(turn: Turn, node: OperatorsNode) -> Result:
     if event.dial_status in machine.CONNECTED and event.dial_bridged:
         for agent in freed:
             _dispatch(turn, node, agent)
-        return (Hangup(),), turn.state
+        return (Outcome(f"operator:{turn.state.ref}"), Hangup()), turn.state
     tried = (*turn.state.tried, turn.state.ref) if turn.state.ref else turn.state.tried
     retry = turn.moved(replace(turn.state, tried=tried[-20:], ref=""))
     if len(tried) >= node.tries:
@@ -286,7 +288,7 @@ def _save_callback(turn: Turn, node: CallbackNode, number: str) -> Result:
         return then(turn, (Speak(sp.say(turn.langs, "callback.failed")),), node.next)
     when = sp.say(turn.langs, "callback.saved_soon") if due == turn.now else sp.say(
         turn.langs, "callback.saved", {"when": Moment(due, turn.now)})
-    return then(turn, (Speak(when),), node.next)
+    return then(turn, (Outcome(f"callback:{node.source}"), Speak(when)), node.next)
 
 
 def register() -> None:

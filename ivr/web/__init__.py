@@ -22,6 +22,7 @@ from ivr.config import DEFAULTS, from_environ, sms_enabled
 from ivr.routing.allocation import StoreAllocator, roster_specs
 from ivr.store import StoreError, open_store, settings_from
 from ivr.web import audio, errors, security, voice
+from ivr.web.recorder import CallRecorder
 from ivr.web.runtime import RUNTIME_KEY, Runtime, build_runtime
 from ivr.web.twilio_api import TwilioMessenger, TwilioTelephony, make_client
 
@@ -66,6 +67,7 @@ def connect_people(runtime: Runtime, config: Mapping[str, Any], client: Any) -> 
         return
     runtime.store = store
     runtime.records = store
+    runtime.recorder = CallRecorder(store)
     rosters = runtime.menu.rosters
     if rosters is None:
         return

@@ -22,9 +22,20 @@ from ivr.menu import Menu, load_menu
 from ivr.menu.model import LanguageNode
 from ivr.prompts import Resolver, find_recordings
 from ivr.store import SqlStore
+from ivr.web.recorder import CallRecorder
 from ivr.web.twilio_api import Messenger
 
 RUNTIME_KEY = "ivr"
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A rendered webhook answer, with what the call's record learns from it."""
+
+    xml: str
+    node: str
+    lang: str | None
+    outcomes: tuple[str, ...] = ()
 
 
 class AnswerCache:
@@ -32,10 +43,10 @@ class AnswerCache:
 
     def __init__(self, size: int = 4096) -> None:
         self.size = size
-        self._items: OrderedDict[Hashable, str] = OrderedDict()
+        self._items: OrderedDict[Hashable, Answer] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: Hashable) -> str | None:
+    def get(self, key: Hashable) -> Answer | None:
         """Return a cached answer, marking it recently used."""
         with self._lock:
             value = self._items.get(key)
@@ -43,7 +54,7 @@ class AnswerCache:
                 self._items.move_to_end(key)
             return value
 
-    def put(self, key: Hashable, value: str) -> None:
+    def put(self, key: Hashable, value: Answer) -> None:
         """Keep an answer, forgetting the least recently used one when full."""
         with self._lock:
             self._items[key] = value
@@ -67,6 +78,7 @@ class Runtime:
     records: Records | None = None
     fallback_number: str | None = None
     store: SqlStore | None = None
+    recorder: CallRecorder | None = None
 
     def services(self) -> Services:
         """Return the services for one webhook (a fresh record of what it touches)."""

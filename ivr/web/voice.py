@@ -29,6 +29,7 @@ from ivr.engine import (
     Endpoint,
     Event,
     EventKind,
+    Outcome,
     SaveVoicemail,
     SendSms,
     Speak,
@@ -40,7 +41,7 @@ from ivr.errors import EngineError, IvrError
 from ivr.privacy import mask_number
 from ivr.prompts import Literal, Play
 from ivr.twiml import CONTENT_TYPE, render
-from ivr.web.runtime import RUNTIME_KEY, Runtime
+from ivr.web.runtime import RUNTIME_KEY, Answer, Runtime
 from ivr.web.security import require_signature, twilio_params
 
 bp = Blueprint("voice", __name__, url_prefix="/voice")
@@ -70,8 +71,13 @@ def twiml_response(xml: str, status: int = 200) -> Response:
 def incoming() -> Response:
     """Answer a new call at the flow's entry."""
     rt = runtime()
+    form = params()
     if log.isEnabledFor(logging.INFO):
-        log.info("call %s from %s", _call_sid(), mask_number(params().get("From", "")))
+        log.info("call %s from %s", _call_sid(), mask_number(form.get("From", "")))
+    if rt.recorder is not None and form.get("CallSid"):
+        number = form.get("From", "")
+        rt.recorder.started(form["CallSid"], form.get("To", ""), number,
+                            _number_facts(number)[0], rt.clock.now())
     return _answer(rt, CallState(rt.menu.flow.entry), EventKind.ENTER)
 
 
@@ -129,11 +135,18 @@ def status() -> Response:
     log.info("call %s status %s after %ss", _call_sid(), form.get("CallStatus", "?"),
              form.get("CallDuration", "?"))
     rt = runtime()
-    if rt.allocator is not None and form.get("CallStatus") in ENDED and form.get("CallSid"):
-        try:  # whoever the call held is free again, even if its Dial action never comes
-            rt.allocator.release(form["CallSid"], rt.clock.now())
-        except IvrError as exc:
-            log.warning("could not release the claims of call %s: %s", _call_sid(), exc)
+    call_sid = form.get("CallSid")
+    if form.get("CallStatus") in ENDED and call_sid:
+        if rt.allocator is not None:
+            try:  # whoever the call held is free again, even if its Dial action never comes
+                rt.allocator.release(call_sid, rt.clock.now())
+            except IvrError as exc:
+                log.warning("could not release the claims of call %s: %s", _call_sid(), exc)
+        if rt.recorder is not None:
+            duration = form.get("CallDuration", "")
+            rt.recorder.ended(call_sid, rt.clock.now(),
+                              int(duration) if duration.isdigit() else None,
+                              form.get("CallStatus", ""))
     return twiml_response('<?xml version="1.0" encoding="UTF-8"?><Response />')
 
 
@@ -159,9 +172,10 @@ def _answer(rt: Runtime, state: CallState, kind: EventKind) -> Response:
     bridged = form.get("DialBridged", "true") != "false"
     minute = rt.clock.now().replace(second=0, microsecond=0)
     key = (state, kind, digits, dial_status, bridged, region, is_mobile, can_sms, minute)
-    xml = rt.answers.get(key)
-    if xml is not None:
-        return twiml_response(xml)
+    cached = rt.answers.get(key)
+    if cached is not None:
+        _record(rt, form, cached)
+        return twiml_response(cached.xml)
     caller = Caller(number, region, is_mobile, can_sms)
     event = Event(kind, caller, digits, form.get("SpeechResult", "")[:200], dial_status,
                   form.get("RecordingUrl", ""), _int(form, "RecordingDuration"),
@@ -173,15 +187,28 @@ def _answer(rt: Runtime, state: CallState, kind: EventKind) -> Response:
                   call_status=form.get("CallStatus", "")[:20])
     services = rt.services()
     try:
-        actions, _ = step(rt.menu, state, event, minute, services)
+        actions, reached = step(rt.menu, state, event, minute, services)
     except EngineError as exc:
         log.warning("call %s: %s; starting again from a safe place", _call_sid(), exc)
-        actions, _ = recover(rt.menu, state, event, minute, services)
+        actions, reached = recover(rt.menu, state, event, minute, services)
     has_effects = any(isinstance(a, SendSms | SaveVoicemail) for a in actions)
-    xml = render(_perform(rt, actions), rt.resolver.utter, _url_for, _audio_url)
+    outcomes = tuple(a.name for a in actions if isinstance(a, Outcome))
+    answer = Answer(render(_perform(rt, actions), rt.resolver.utter, _url_for, _audio_url),
+                    reached.node, reached.lang, outcomes)
     if not has_effects and not services.used:
-        rt.answers.put(key, xml)
-    return twiml_response(xml)
+        rt.answers.put(key, answer)
+    _record(rt, form, answer)
+    return twiml_response(answer.xml)
+
+
+def _record(rt: Runtime, form: Mapping[str, str], answer: Answer) -> None:
+    """Hand what this webhook learnt about the call to its record (written behind)."""
+    call_sid = form.get("CallSid")
+    if rt.recorder is None or not call_sid:
+        return
+    rt.recorder.reached(call_sid, answer.node, answer.lang)
+    for outcome in answer.outcomes:
+        rt.recorder.outcome(call_sid, outcome)
 
 
 def _state() -> CallState:
@@ -231,9 +258,13 @@ def _perform(rt: Runtime, actions: tuple[Action, ...]) -> list[Action]:
         if isinstance(action, SendSms):
             performed.append(Speak((action.sent if _send_sms(rt, action) else action.failed,)))
         elif isinstance(action, SaveVoicemail):
+            caller = params().get("From", "")
             log.info("voicemail for call %s from %s: %s (%ss) at node %s", _call_sid(),
-                     mask_number(params().get("From", "")), action.recording_url,
-                     action.duration, action.node)
+                     mask_number(caller), action.recording_url, action.duration, action.node)
+            if rt.recorder is not None:
+                rt.recorder.voicemail(_call_sid(), caller, action.recording_url,
+                                      action.duration, action.lang, action.node,
+                                      rt.clock.now())
         else:
             performed.append(action)
     return performed
