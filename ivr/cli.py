@@ -42,7 +42,7 @@ _register()
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``ivr`` console script."""
     try:
-        cli.main(args=argv, prog_name="ivr", standalone_mode=False)
+        code = cli.main(args=argv, prog_name="ivr", standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         sys.exit(130)
@@ -54,3 +54,5 @@ def main(argv: list[str] | None = None) -> None:
     except IvrError as exc:
         click.echo(f"ivr: {exc}", err=True)
         sys.exit(1)
+    if isinstance(code, int) and code:  # a command's Exit(code), returned in this mode
+        sys.exit(code)

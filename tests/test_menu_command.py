@@ -57,3 +57,17 @@ def test_an_unknown_command_is_one_readable_sentence(capsys: pytest.CaptureFixtu
         main(["chekc"])
     assert caught.value.code == 2
     assert "No such command 'chekc'" in capsys.readouterr().err
+
+
+def test_the_console_script_exits_one_with_problems(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    menus = tmp_path / "menus"
+    shutil.copytree(ROOT / "menus", menus)
+    flow = menus / "flow.yaml"
+    flow.write_text(flow.read_text().replace("goto: offices,", "goto: ofices,"))
+    run = subprocess.run([sys.executable, "-m", "ivr", "check", str(menus)],
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 1
+    assert "unknown target 'ofices'" in run.stdout

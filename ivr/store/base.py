@@ -36,6 +36,10 @@ class StoreBase:
         """Close every pooled connection; the store cannot be used afterwards."""
         self._engine.dispose()
 
+    def forked(self) -> None:
+        """Forget the parent's pooled connections in a forked child (gunicorn workers)."""
+        self._engine.dispose(close=False)
+
     def __enter__(self) -> Self:
         return self
 

@@ -20,7 +20,7 @@ from flask import Flask
 from ivr.clock import Clock, SystemClock
 from ivr.config import DEFAULTS, from_environ, sms_enabled
 from ivr.routing.allocation import StoreAllocator, roster_specs
-from ivr.store import StoreError, open_store, settings_from
+from ivr.store import SchemaOutdated, StoreError, open_store, settings_from
 from ivr.web import audio, errors, security, voice
 from ivr.web.recorder import CallRecorder
 from ivr.web.runtime import RUNTIME_KEY, Runtime, build_runtime
@@ -60,11 +60,15 @@ def connect_people(runtime: Runtime, config: Mapping[str, Any], client: Any) -> 
         runtime.telephony = TwilioTelephony(client, voice.absolute_url)
     settings = settings_from(config)
     try:
-        store = open_store(settings.url, Path(config["IVR_INSTANCE"]), settings.privacy)
+        store = open_store(settings.url, Path(config["IVR_INSTANCE"]), settings.privacy,
+                           tolerate_outage=True)
+    except SchemaOutdated:
+        raise
     except StoreError as exc:
         log.error("the store is unavailable (%s): calls that need people go to the "
                   "fallback number", exc)
         return
+    os.register_at_fork(after_in_child=store.forked)  # gunicorn loads the app, then forks
     runtime.store = store
     runtime.records = store
     runtime.recorder = CallRecorder(store)
