@@ -62,3 +62,19 @@ def spoken(root: Any) -> list[tuple[str, str]]:
 def spoken_text(root: Any) -> str:
     """Join everything said in a document."""
     return " ".join(text for _, text in spoken(root))
+
+
+def helpline_app(folder: Path, **settings: Any) -> str:
+    """Write an app factory with these settings for the simulator; return its spec.
+
+    The simulator builds the app itself (``file.py:factory``), passing its clock and its
+    REST client; this factory adds the test's settings, such as a store of its own.
+    """
+    path = folder / "helpline_app.py"
+    path.write_text(
+        "from ivr.web import create_app as base\n\n"
+        "def create_app(test_config=None, *, clock=None, twilio_http_client=None):\n"
+        f"    config = {{**(test_config or {{}}), **{settings!r}}}\n"
+        "    return base(config, clock=clock, twilio_http_client=twilio_http_client)\n",
+        encoding="utf-8")
+    return f"{path}:create_app"
