@@ -89,15 +89,15 @@ def test_a_declining_operator_is_followed_by_the_next(tmp_path: Path) -> None:
 
 def test_all_busy_then_queued_with_announcements_then_connected_when_one_frees(
         tmp_path: Path) -> None:
-    others = ("after=0;from=+351911000001;input=7;input=1",
-              "after=2;from=+351911000002;input=7;input=1")
+    others = ("after=0;from=+351911000001;input=7;input=1;talk=150",
+              "after=2;from=+351911000002;input=7;input=1;talk=150")
     result = phone(tmp_path, "7", "0", "1", also=others,  # 0 hears the menu again: last
                    dial_default="answer:1:talk=150")
     enqueued = steps(result, "Enqueue")
     assert enqueued
     assert enqueued[0]["queue"] == "lam-uk"
     music = [s for s in steps(result, "Play") if str(s["url"]).endswith("/audio/music/hold.wav")]
-    assert len(music) >= 2  # a place and a wait announced, then music, every half minute
+    assert len(music) >= 3  # a place and a wait announced, then music, every half minute
     dials = steps(result, "Dial")
     assert dials[-1]["status"] == "completed"
     assert dials[-1]["numbers"][0] in operators("uk")  # type: ignore[index]
