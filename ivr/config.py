@@ -29,6 +29,7 @@ DEFAULTS: dict[str, Any] = {
     "IVR_CALLER_NUMBERS": "mask",  # how call records keep caller numbers: mask, hash, keep
     "IVR_NUMBER_SALT": "",  # secret salt of hashed numbers
     "IVR_RETENTION_DAYS": "90",  # days before call records and callback numbers are purged
+    "IVR_RELOAD_INTERVAL": "1",  # seconds between looks at the admin files for edits
 }
 ALIASES = {"TWILIO_AUTH_TOKEN": "IVR_AUTH_TOKEN"}
 _TRUE = {"1", "true", "yes", "on"}

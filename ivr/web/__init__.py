@@ -23,7 +23,8 @@ from ivr.routing.allocation import StoreAllocator, roster_specs
 from ivr.store import SchemaOutdated, StoreError, open_store, settings_from
 from ivr.web import audio, errors, security, voice
 from ivr.web.recorder import CallRecorder
-from ivr.web.runtime import RUNTIME_KEY, Runtime, build_runtime
+from ivr.web.reload import Reloader
+from ivr.web.runtime import RELOADER_KEY, RUNTIME_KEY, Runtime, build_runtime
 from ivr.web.twilio_api import TwilioMessenger, TwilioTelephony, make_client
 
 log = logging.getLogger(__name__)
@@ -44,6 +45,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, clock: Clock | N
     runtime = build_runtime(app.config, clock or SystemClock(), messenger)
     connect_people(runtime, app.config, client)
     app.extensions[RUNTIME_KEY] = runtime
+    app.extensions[RELOADER_KEY] = _reloader(app, runtime)
     app.register_blueprint(voice.bp)
     app.register_blueprint(audio.bp)
     errors.init_app(app)
@@ -72,12 +74,33 @@ def connect_people(runtime: Runtime, config: Mapping[str, Any], client: Any) -> 
     runtime.store = store
     runtime.records = store
     runtime.recorder = CallRecorder(store)
+    _load_rosters(runtime)
+
+
+def _load_rosters(runtime: Runtime) -> None:
+    """Put the menu's rosters in the store and allocate from them."""
     rosters = runtime.menu.rosters
-    if rosters is None:
+    if runtime.store is None or rosters is None:
         return
     try:
-        store.sync_agents(roster_specs(rosters))
+        runtime.store.sync_agents(roster_specs(rosters))
     except StoreError as exc:
         log.error("could not load the rosters into the store: %s", exc)
         return
-    runtime.allocator = StoreAllocator(store, rosters)
+    runtime.allocator = StoreAllocator(runtime.store, rosters)
+
+
+def _reloader(app: Flask, runtime: Runtime) -> Reloader:
+    """Watch the admin files; an edit builds a new runtime beside the running one."""
+    config = app.config
+
+    def rebuild(old: Runtime) -> Runtime:
+        fresh = build_runtime(config, old.clock, old.messenger)
+        fresh.telephony, fresh.store, fresh.records = old.telephony, old.store, old.records
+        fresh.recorder = old.recorder
+        _load_rosters(fresh)
+        app.extensions[RUNTIME_KEY] = fresh
+        return fresh
+
+    folders = [Path(config[key]) for key in ("IVR_MENUS", "IVR_LOCALES", "IVR_PROMPTS")]
+    return Reloader(runtime, rebuild, folders, float(config["IVR_RELOAD_INTERVAL"]))

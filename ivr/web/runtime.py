@@ -26,6 +26,7 @@ from ivr.web.recorder import CallRecorder
 from ivr.web.twilio_api import Messenger
 
 RUNTIME_KEY = "ivr"
+RELOADER_KEY = "ivr.reloader"
 
 
 @dataclass(frozen=True)

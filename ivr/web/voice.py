@@ -41,7 +41,7 @@ from ivr.errors import EngineError, IvrError
 from ivr.privacy import mask_number
 from ivr.prompts import Literal, Play
 from ivr.twiml import CONTENT_TYPE, render
-from ivr.web.runtime import RUNTIME_KEY, Answer, Runtime
+from ivr.web.runtime import RELOADER_KEY, RUNTIME_KEY, Answer, Runtime
 from ivr.web.security import require_signature, twilio_params
 
 bp = Blueprint("voice", __name__, url_prefix="/voice")
@@ -58,7 +58,10 @@ params = twilio_params
 
 
 def runtime() -> Runtime:
-    """Return the running app's runtime."""
+    """Return the running app's runtime, reloaded first if the admin files changed."""
+    reloader = current_app.extensions.get(RELOADER_KEY)
+    if reloader is not None:
+        return reloader.runtime()  # type: ignore[no-any-return]
     return current_app.extensions[RUNTIME_KEY]  # type: ignore[no-any-return]
 
 
