@@ -24,6 +24,7 @@ def _register() -> None:
     """Attach every subcommand to the group."""
     # -- commands: each module owns its own; keep this list sorted --
     from ivr.menu.command import check
+    from ivr.preview import preview
     from ivr.prompts_command import prompts
     from ivr.routing.command import entities, languages
     from ivr.simulator.cli import call_command, scenarios_command
@@ -31,8 +32,8 @@ def _register() -> None:
     from ivr.translations import translations
     from ivr.web.serve import serve
 
-    for command in (call_command, check, db, entities, languages, prompts, scenarios_command,
-                    serve, translations):
+    for command in (call_command, check, db, entities, languages, preview, prompts,
+                    scenarios_command, serve, translations):
         cli.add_command(command)
 
 
