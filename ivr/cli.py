@@ -23,6 +23,7 @@ def cli() -> None:
 def _register() -> None:
     """Attach every subcommand to the group."""
     # -- commands: each module owns its own; keep this list sorted --
+    from ivr.graph import graph
     from ivr.menu.command import check
     from ivr.preview import preview
     from ivr.prompts_command import prompts
@@ -32,7 +33,7 @@ def _register() -> None:
     from ivr.translations import translations
     from ivr.web.serve import serve
 
-    for command in (call_command, check, db, entities, languages, preview, prompts,
+    for command in (call_command, check, db, entities, graph, languages, preview, prompts,
                     scenarios_command, serve, translations):
         cli.add_command(command)
 
