@@ -183,6 +183,9 @@ def graph(form: str, out: Path | None, menus: Path) -> None:
 
     Mermaid and DOT are text on standard output; SVG and PNG need Graphviz's `dot` and go to
     --out FILE, or to standard output when it is not a terminal (PNG) or always (SVG).
+
+    Legend: the black dot is where a call starts; dashed edges are the back key; red bold
+    ones are on_fail and the flow's last resort; orange ones are closed-hours branches.
     """
     if form == "png" and out is None and _stdout_is_terminal():
         raise click.UsageError("a PNG cannot be shown in a terminal: give --out FILE or "

@@ -179,7 +179,11 @@ def _iso(moment: datetime | None) -> str | None:
               show_default=True, help="Folder of the admin YAML files.")
 def preview(at_text: str | None, service: str | None, days: int, as_json: bool,
             menus: Path) -> None:
-    """Show whether each service is open at a moment, its next changes and coming days."""
+    """Show whether each service is open at a moment, its next changes and coming days.
+
+    Times are Lisbon wall time; holidays come from each service's calendar (districts
+    included) and are named in English.
+    """
     at = _moment(at_text)
     if not menus.is_dir():
         raise click.BadParameter(f"{menus} is not a folder of menu files",

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from ivr.hours import DAY_NAMES, TimeRange
+from ivr.hours.service import HORIZON_DAYS
 
 if TYPE_CHECKING:
     from ivr.preview import DayHours, ServicePreview
@@ -23,6 +24,7 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
           "September", "October", "November", "December")
 LISBON = ZoneInfo("Europe/Lisbon")
 WIDTH = 96
+HORIZON = f"{HORIZON_DAYS} days"
 
 
 def render_text(at: datetime, previews: list[ServicePreview], days: int) -> str:
@@ -47,9 +49,9 @@ def _service(at: datetime, p: ServicePreview) -> Iterator[str]:
     yield f"{p.service}: {_headline(at, p)}"
     yield f"  hours         {_weekly(p)}"
     if p.is_open:
-        yield f"  next opening  {_when(at, p.opens_at, 'none within 400 days')}{_why(at, p)}"
+        yield f"  next opening  {_when(at, p.opens_at, 'none within ' + HORIZON)}{_why(at, p)}"
     else:
-        yield f"  next closing  {_when(at, p.closes_at, 'none within 400 days')}"
+        yield f"  next closing  {_when(at, p.closes_at, 'none within ' + HORIZON)}"
     yield from _listed("entries", p.entries)
     yield from _listed("nodes", p.nodes)
     special = [d for d in p.days if d.closed_reason or d.special_opening]
@@ -70,8 +72,10 @@ def _headline(at: datetime, p: ServicePreview) -> str:
     if p.is_open:
         start = None if p.interval is None else p.interval[0].astimezone(LISBON)
         since = "" if start is None else f" since {_since(at, start)}"
-        return f"open{since} — closes {_when(at, p.closes_at, 'not within 400 days')}"
-    return f"closed — opens {_when(at, p.opens_at, 'not within 400 days')}{_why(at, p)}"
+        closes = _when(at, p.closes_at, "", "closes ")
+        return f"open{since} — {closes or 'no closing within ' + HORIZON}"
+    opens = _when(at, p.opens_at, "", "opens ")
+    return f"closed — {opens or 'no opening within ' + HORIZON}{_why(at, p)}"
 
 
 def _since(at: datetime, start: datetime) -> str:
@@ -89,12 +93,12 @@ def _why(at: datetime, p: ServicePreview) -> str:
     return f" ({'; '.join(parts)})"
 
 
-def _when(at: datetime, moment: datetime | None, never: str) -> str:
+def _when(at: datetime, moment: datetime | None, never: str, verb: str = "") -> str:
     """Say an instant as its Lisbon day and time, e.g. "Monday 7 December 09:00"."""
     if moment is None:
         return never
     local = moment.astimezone(LISBON)
-    return f"{long_date(local.date(), at.date())} {local:%H:%M}"
+    return f"{verb}{long_date(local.date(), at.date())} {local:%H:%M}"
 
 
 def _day(at: datetime, day: DayHours) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -196,3 +197,18 @@ def test_the_help_documents_the_json(runner: CliRunner) -> None:
     assert result.exit_code == 0
     for key in ("opens_at", "closes_at", "interval", "closed_reason", "special_opening"):
         assert key in result.stdout
+
+
+def test_services_that_never_close_or_never_open(runner: CliRunner, tmp_path: Path) -> None:
+    menus = tmp_path / "menus"
+    shutil.copytree(MENUS, menus)
+    hours = menus / "hours.yaml"
+    hours.write_text(hours.read_text() + (
+        '\n  always:\n    weekly: {mon-sun: ["00:00-24:00"]}\n    holidays: null\n'
+        "\n  never:\n    weekly: {}\n"))
+    result = runner.invoke(cli, ["preview", "--at", "2026-12-07T20:00", "--menus", str(menus)])
+    assert result.exit_code == 0, result.output
+    assert re.search(r"^always: open since .* — no closing within 400 days$", result.stdout,
+                     re.MULTILINE)
+    assert "never: closed — no opening within 400 days\n  hours         never open" in (
+        result.stdout)
