@@ -16,7 +16,7 @@
       callbacks    add_callback  claim_due_callback  finish_callback  callback
                    pending_callbacks
       sessions     create_session  update_session  session  session_by_conference
-                   sessions  bookings  claim_due_booking  add_leg  update_leg
+                   sessions  bookings  claim_due_booking  finish_booking  add_leg  update_leg
       upkeep       schema_version  upgrade  purge  close
 
 Rules of this package:

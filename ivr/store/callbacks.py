@@ -10,6 +10,7 @@ its attempts are spent. The number is the real one (somebody has to dial it) unt
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -41,11 +42,17 @@ class CallbackQueue(StoreBase):
                 callbacks.c.call_sid == call_sid, callbacks.c.source == source))
         return int(added)
 
-    def claim_due_callback(self, worker: str, now: datetime, lease_s: float) -> Callback | None:
-        """Take the request due first, or one whose lease expired; None when nothing is due."""
+    def claim_due_callback(self, worker: str, now: datetime, lease_s: float, *,
+                           sources: Collection[str] | None = None) -> Callback | None:
+        """Take the request due first, or one whose lease expired; None when nothing is due.
+
+        With ``sources``, only requests from those sources are taken (the services open now).
+        """
         self._fail_abandoned(now)
         query = select(callbacks.c.id).where(_is_due(now)).order_by(
             callbacks.c.due_at, callbacks.c.id).limit(CANDIDATES)
+        if sources is not None:
+            query = query.where(callbacks.c.source.in_(list(sources)))
         with self._read() as connection:
             ids = list(connection.scalars(query))
         lease = now + timedelta(seconds=lease_s)
@@ -57,13 +64,19 @@ class CallbackQueue(StoreBase):
         return None
 
     def finish_callback(self, callback_id: int, worker: str, outcome: str, now: datetime,
-                        retry_at: datetime | None = None) -> bool:
-        """Close ``worker``'s attempt: done, or pending again at ``retry_at`` while tries last."""
+                        retry_at: datetime | None = None, *,
+                        max_attempts: int | None = None) -> bool:
+        """Close ``worker``'s attempt: done, or pending again at ``retry_at`` while tries last.
+
+        ``max_attempts`` (a worker's setting) lowers the request's own limit.
+        """
         values: dict[str, Any] = {"outcome": outcome, "claimed_by": None, "lease_until": None}
         if retry_at is None:
             values.update(status=DONE, finished_at=now)
         else:
             spent = callbacks.c.attempts >= callbacks.c.max_attempts
+            if max_attempts is not None:
+                spent = or_(spent, callbacks.c.attempts >= max_attempts)
             values.update(status=case((spent, literal(FAILED)), else_=literal(PENDING)),
                           finished_at=case((spent, now), else_=None), due_at=retry_at)
         return bool(self._changed(update(callbacks).where(

@@ -20,11 +20,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, Engine, MetaData, func, insert, inspect, select
+from sqlalchemy import Connection, Engine, MetaData, func, insert, inspect, select, text
 
 from ivr.store.engine import WRITE, describe, serialise
 from ivr.store.errors import SchemaOutdated, translated
-from ivr.store.schema import NAMING, schema_version, tables_v1
+from ivr.store.schema import NAMING, schema_version, sessions_v2_columns, tables_v1
 
 MIGRATION_LOCK = 0x1F2A_4D21  # upgraders take turns
 
@@ -45,9 +45,18 @@ def _create_v1(connection: Connection) -> None:
     tables.create_all(connection)
 
 
+def _add_entity_contact(connection: Connection) -> None:
+    """Add the entity's number and language to sessions, to call a booking back."""
+    for column in sessions_v2_columns():
+        kind = column.type.compile(dialect=connection.dialect)
+        connection.execute(text(f"ALTER TABLE sessions ADD COLUMN {column.name} {kind}"))
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "calls, call events, voicemails, agents and claims, callbacks, "
                  "interpreting sessions and their legs", _create_v1),
+    Migration(2, "sessions: the entity's number and language, to call a booking back",
+              _add_entity_contact),
 )
 TARGET = MIGRATIONS[-1].version
 

@@ -215,3 +215,5 @@ class Session:
     lease_until: datetime | None
     attempts: int
     legs: tuple[Leg, ...] = ()
+    entity_number: str | None = None  # whom a booking calls back (real until purged)
+    entity_language: str | None = None  # the helpline language the entity chose

@@ -65,6 +65,18 @@ class UtcDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+def sessions_v2(table: Table) -> None:
+    """Add migration 2's columns: whom a booking calls back, and in which language."""
+    for column in sessions_v2_columns():
+        table.append_column(column)
+
+
+def sessions_v2_columns() -> list[Column[Any]]:
+    """Return migration 2's new columns of ``sessions``."""
+    return [Column("entity_number", String(NUMBER)),
+            Column("entity_language", String(LANGUAGE))]
+
+
 def version_table(metadata: MetaData) -> Table:
     """Declare the migrations' own bookkeeping: one row per applied step."""
     return Table("schema_version", metadata,
@@ -198,6 +210,7 @@ metadata = MetaData(naming_convention=NAMING)
 schema_version = version_table(metadata)
 tables_v1(metadata)
 # Migrations after 1 apply their change to `metadata` here, in order.
+sessions_v2(metadata.tables["sessions"])
 
 calls = metadata.tables["calls"]
 call_events = metadata.tables["call_events"]

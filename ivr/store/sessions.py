@@ -6,8 +6,10 @@ a session for a conference that already has one returns the existing job, so a r
 webhook never opens a second session. A booked session is placed by a worker that takes it
 with a lease, exactly as callbacks are taken; the worker then moves it on with
 ``update_session`` (``status="connecting"``), or leaves it booked to be tried again when
-the lease runs out (``attempts`` counts the tries). The migrant's number is the real one
-until ``purge``; legs store numbers as the privacy setting says.
+the lease runs out (``attempts`` counts the tries); ``finish_booking`` closes one try
+(answered, or booked again later, or failed once the tries are spent) only if it is still
+the session's latest. The entity's and the migrant's numbers are the real ones until
+``purge``; legs store numbers as the privacy setting says.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ BOOKED = SessionStatus.BOOKED.value
 SESSION_FIELDS = frozenset({
     "entity_call_sid", "entity_account", "language", "gender_wanted", "migrant_number",
     "conference", "interpreter_id", "status", "outcome", "started_at", "ended_at",
-    "booked_for", "claimed_by", "lease_until"})
+    "booked_for", "claimed_by", "lease_until", "entity_number", "entity_language"})
 LEG_FIELDS = frozenset({"status", "started_at", "ended_at", "outcome"})
 
 
@@ -47,14 +49,21 @@ class SessionBook(StoreBase):
                        *, entity_account: str | None = None, gender_wanted: str | None = None,
                        migrant_number: str | None = None, conference: str | None = None,
                        booked_for: datetime | None = None,
-                       status: SessionStatus | str | None = None) -> str:
-        """Open a session (booked when ``booked_for`` is given); return its job number."""
+                       status: SessionStatus | str | None = None,
+                       entity_number: str | None = None,
+                       entity_language: str | None = None) -> str:
+        """Open a session (booked when ``booked_for`` is given); return its job number.
+
+        A booking is called back on ``entity_number``, in ``entity_language`` (the
+        language the entity chose on the helpline).
+        """
         default = SessionStatus.BOOKED if booked_for else SessionStatus.REQUESTED
         values = _session_values(
             entity_call_sid=entity_call_sid, language=language, created_at=created_at,
             entity_account=entity_account, gender_wanted=gender_wanted,
             migrant_number=migrant_number, conference=conference, booked_for=booked_for,
-            status=status or default)
+            status=status or default, entity_number=entity_number,
+            entity_language=entity_language)
         for _ in range(JOB_DRAWS):
             job = new_job()
             if self._insert_new(insert(sessions).values(job=job, **values)) is not None:
@@ -103,6 +112,22 @@ class SessionBook(StoreBase):
                     claimed_by=worker, lease_until=lease, attempts=sessions.c.attempts + 1)):
                 return self.session(job)
         return None
+
+    def finish_booking(self, job: str, attempt: int, outcome: str, now: datetime,
+                       retry_at: datetime | None = None, *, max_attempts: int) -> bool:
+        """Close try ``attempt`` of a booked call: answered (connecting), or booked again at
+        ``retry_at``, or failed once ``max_attempts`` tries are spent; a stale try changes
+        nothing."""
+        values: dict[str, Any] = {"outcome": outcome, "claimed_by": None, "lease_until": None}
+        if retry_at is None:
+            values.update(status=SessionStatus.CONNECTING.value)
+        elif attempt >= max_attempts:
+            values.update(status=SessionStatus.FAILED.value, ended_at=now)
+        else:
+            values.update(booked_for=retry_at)
+        return bool(self._changed(update(sessions).where(
+            sessions.c.job == job, sessions.c.status == BOOKED,
+            sessions.c.claimed_by.is_not(None), sessions.c.attempts == attempt).values(**values)))
 
     def add_leg(self, job: str, role: LegRole | str, call_sid: str, number: str | None,
                 started_at: datetime | None, *, status: str = "initiated",

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import ColumnElement, Executable, and_, delete, func, select, update
+from sqlalchemy import ColumnElement, Executable, and_, delete, func, or_, select, update
 
 from ivr.store import migrations
 from ivr.store.agents import AgentPool
@@ -83,8 +83,9 @@ def _purges(cutoff: datetime) -> Iterator[Executable]:
     yield update(session_legs).where(
         session_legs.c.number.is_not(None),
         session_legs.c.job.in_(select(sessions.c.job).where(finished))).values(number=None)
-    yield update(sessions).where(finished, sessions.c.migrant_number.is_not(None)).values(
-        migrant_number=None)
+    yield update(sessions).where(finished, or_(
+        sessions.c.migrant_number.is_not(None), sessions.c.entity_number.is_not(None))).values(
+        migrant_number=None, entity_number=None)
 
 
 def _session_finished_before(cutoff: datetime) -> ColumnElement[bool]:

@@ -30,7 +30,8 @@ def test_status_upgrade_status(runner: CliRunner, database: Database) -> None:
 
     upgraded = db(runner, database, "upgrade")
     assert upgraded.exit_code == 0, upgraded.output
-    assert f"applied migration 1; now at version {TARGET}" in upgraded.output
+    steps = ", ".join(str(version) for version in range(1, TARGET + 1))
+    assert f"applied migration {steps}; now at version {TARGET}" in upgraded.output
 
     again = db(runner, database, "upgrade")
     assert again.exit_code == 0

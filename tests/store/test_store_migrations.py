@@ -118,7 +118,10 @@ def test_upgraders_racing_apply_each_step_once(database: Database) -> None:
         thread.join(timeout=60)
     for engine in engines:
         engine.dispose()
-    assert sorted(results) == [[], [], [], list(range(1, TARGET + 1))]
+    # each step once, whichever upgrader got to it first
+    assert sorted(version for applied in results for version in applied) == list(
+        range(1, TARGET + 1))
+    assert len(results) == 4
 
 
 def test_opening_sqlite_creates_and_upgrades_it(sqlite_database: Database) -> None:

@@ -51,6 +51,7 @@ OPERATIONS: dict[str, Callable[[SqlStore], Any]] = {
     "sessions": lambda s: s.sessions(),
     "bookings": lambda s: s.bookings(NOW),
     "claim_due_booking": lambda s: s.claim_due_booking("w1", later(86_400), 60),
+    "finish_booking": lambda s: s.finish_booking("000001", 1, "busy", NOW, max_attempts=3),
     "add_leg": lambda s: s.add_leg("000001", "entity", "CA3", None, NOW),
     "update_leg": lambda s: s.update_leg("CA3", status="completed"),
     "purge": lambda s: s.purge(later(10**8)),
@@ -81,7 +82,7 @@ def silent_server() -> Iterator[int]:
 
 def test_every_operation_is_covered_here() -> None:
     public = {name for name in dir(SqlStore) if not name.startswith("_")}
-    assert public - {"close", "privacy", "where"} == set(OPERATIONS)
+    assert public - {"close", "forked", "privacy", "where"} == set(OPERATIONS)
 
 
 def test_every_operation_on_a_vanished_database_is_a_store_error(
