@@ -20,6 +20,7 @@ from ivr.menu.model import (
     CallbackNode,
     CardNode,
     ClosedNode,
+    ComebackCall,
     Directory,
     Flow,
     HangupNode,
@@ -95,6 +96,9 @@ class Checker:
             target = getattr(self.flow, key)
             if target is not None and target not in self.flow.nodes:
                 yield flow.problem((key,), f"unknown target {target!r}")
+        for loc, call in comeback_calls(self.flow):
+            if call.node not in self.flow.nodes:
+                yield flow.problem((*loc, "node"), f"unknown target {call.node!r}")
         for node_id, node in self.flow.nodes.items():
             for edge in edges(self.flow, node_id, node):
                 if edge.target not in self.flow.nodes:
@@ -140,6 +144,10 @@ class Checker:
                 where, name = ("entry", node.entry) if node.entry else ("service", node.service)
                 yield flow.problem((*base, where), f"no directory entry {name!r} names this "
                                    "service: give the node an `entry`")
+        for loc, call in comeback_calls(self.flow):
+            if call.service not in services:
+                yield flow.problem((*loc, "service"), f"unknown service {call.service!r} "
+                                   "(not in hours.yaml)")
 
     def _transfer(self, node_id: str, node: TransferNode) -> Iterator[Problem]:
         """A transfer dials a number that the directory lists for its entry."""
@@ -237,7 +245,8 @@ class Checker:
             for node_id, node in self.flow.nodes.items()
         }
         problems: list[Problem] = []
-        roots = [self.flow.entry, self.flow.home, self.flow.last_resort]
+        roots = [self.flow.entry, self.flow.home, self.flow.last_resort,
+                 *(call.node for _, call in comeback_calls(self.flow))]
         reachable = _reach(out, [r for r in roots if r], lambda e: True)
         for node_id in self.flow.nodes:
             if node_id not in reachable:
@@ -264,6 +273,14 @@ class Checker:
             entry = self.directory.entries.get(node.entry)
             return bool(entry and entry.phones)
         return False
+
+
+def comeback_calls(flow: Flow) -> Iterator[tuple[Loc, ComebackCall]]:
+    """Yield the calls the helpline places (callbacks by source, bookings) and their place."""
+    for source, call in flow.callbacks.items():
+        yield ("callbacks", source), call
+    if flow.bookings is not None:
+        yield ("bookings",), flow.bookings
 
 
 def postcode_span(text: str) -> tuple[int, int]:

@@ -83,6 +83,7 @@ PromptList = Annotated[list[PromptId], BeforeValidator(_as_list)]
 PhoneNumber = Annotated[str, AfterValidator(_phone)]
 EmailAddress = Annotated[str, AfterValidator(_email)]
 Seconds = Annotated[int, Field(ge=1, le=600)]
+CallbackSource = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,30}$")]
 
 
 # -- flow.yaml ------------------------------------------------------------------------------
@@ -253,7 +254,7 @@ class CallbackNode(Model):
 
     kind: Literal["callback"]
     service: str
-    source: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,30}$")] = "lam"
+    source: CallbackSource = "lam"
     next: NodeId | None = None
     on_fail: NodeId | None = None
     timeout: Seconds | None = None
@@ -266,6 +267,14 @@ Node = Annotated[
     Field(discriminator="kind"),
 ]
 INPUT_KINDS = ("language", "menu", "card", "postcode", "callback")
+
+
+class ComebackCall(Model):
+    """A call the helpline places (``ivr worker``): the node it starts at, and the service
+    whose opening hours it keeps."""
+
+    service: str
+    node: NodeId
 
 
 class Keys(Model):
@@ -293,6 +302,8 @@ class Flow(Model):
     max_attempts: Annotated[int, Field(ge=1, le=5)] = 3
     keys: Keys = Keys()
     timeouts: Timeouts = Timeouts()
+    callbacks: dict[CallbackSource, ComebackCall] = {}  # by the `source` of callback nodes
+    bookings: ComebackCall | None = None  # interpreting sessions booked by entities
     nodes: dict[NodeId, Node]
 
 
