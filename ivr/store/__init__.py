@@ -17,6 +17,7 @@
                    pending_callbacks
       sessions     create_session  update_session  session  session_by_conference
                    sessions  bookings  claim_due_booking  finish_booking  add_leg  update_leg
+      sign-ins     add_sign_in_attempt  sign_in_attempts  clear_sign_in_attempts
       upkeep       schema_version  upgrade  purge  close
 
 Rules of this package:

@@ -24,7 +24,13 @@ from sqlalchemy import Connection, Engine, MetaData, func, insert, inspect, sele
 
 from ivr.store.engine import WRITE, describe, serialise
 from ivr.store.errors import SchemaOutdated, translated
-from ivr.store.schema import NAMING, schema_version, sessions_v2_columns, tables_v1
+from ivr.store.schema import (
+    NAMING,
+    schema_version,
+    sessions_v2_columns,
+    sign_ins_v3,
+    tables_v1,
+)
 
 MIGRATION_LOCK = 0x1F2A_4D21  # upgraders take turns
 
@@ -52,11 +58,19 @@ def _add_entity_contact(connection: Connection) -> None:
         connection.execute(text(f"ALTER TABLE sessions ADD COLUMN {column.name} {kind}"))
 
 
+def _create_sign_ins(connection: Connection) -> None:
+    """Create the table of the web console's sign-in attempts."""
+    tables = MetaData(naming_convention=NAMING)
+    sign_ins_v3(tables).create(connection)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "calls, call events, voicemails, agents and claims, callbacks, "
                  "interpreting sessions and their legs", _create_v1),
     Migration(2, "sessions: the entity's number and language, to call a booking back",
               _add_entity_contact),
+    Migration(3, "sign-in attempts of the web console, for its rate limit",
+              _create_sign_ins),
 )
 TARGET = MIGRATIONS[-1].version
 

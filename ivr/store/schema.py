@@ -77,6 +77,15 @@ def sessions_v2_columns() -> list[Column[Any]]:
             Column("entity_language", String(LANGUAGE))]
 
 
+def sign_ins_v3(metadata: MetaData) -> Table:
+    """Declare migration 3's table: sign-in attempts of the web console, by hashed key."""
+    return Table("sign_in_attempts", metadata,
+                 Column("id", Integer, primary_key=True),
+                 Column("key", String(64), nullable=False),  # a SHA-256 in hex
+                 Column("at", UtcDateTime, nullable=False),
+                 Index(None, "key", "at"))
+
+
 def version_table(metadata: MetaData) -> Table:
     """Declare the migrations' own bookkeeping: one row per applied step."""
     return Table("schema_version", metadata,
@@ -211,6 +220,7 @@ schema_version = version_table(metadata)
 tables_v1(metadata)
 # Migrations after 1 apply their change to `metadata` here, in order.
 sessions_v2(metadata.tables["sessions"])
+sign_ins_v3(metadata)
 
 calls = metadata.tables["calls"]
 call_events = metadata.tables["call_events"]
@@ -220,3 +230,4 @@ agent_languages = metadata.tables["agent_languages"]
 callbacks = metadata.tables["callbacks"]
 sessions = metadata.tables["sessions"]
 session_legs = metadata.tables["session_legs"]
+sign_in_attempts = metadata.tables["sign_in_attempts"]

@@ -20,6 +20,7 @@ from ivr.store.privacy import Privacy
 from ivr.store.records import CallbackStatus, SessionStatus
 from ivr.store.schema import call_events, callbacks, calls, session_legs, sessions, voicemails
 from ivr.store.sessions import SessionBook
+from ivr.store.signins import SignInLog
 
 log = logging.getLogger(__name__)
 FINISHED_SESSIONS = [SessionStatus.ENDED.value, SessionStatus.UNFILLED.value,
@@ -27,8 +28,8 @@ FINISHED_SESSIONS = [SessionStatus.ENDED.value, SessionStatus.UNFILLED.value,
 FINISHED_CALLBACKS = [CallbackStatus.DONE.value, CallbackStatus.FAILED.value]
 
 
-class SqlStore(CallLog, CallBatches, AgentPool, CallbackQueue, SessionBook):
-    """Calls, agents and their claims, callbacks, voicemails and sessions in one database."""
+class SqlStore(CallLog, CallBatches, AgentPool, CallbackQueue, SessionBook, SignInLog):
+    """Calls, agents and their claims, callbacks, voicemails, sessions, sign-ins: one database."""
 
     def schema_version(self) -> int:
         """Return the version of the database's schema."""

@@ -6,6 +6,7 @@ import shutil
 import socket
 import time
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +55,9 @@ OPERATIONS: dict[str, Callable[[SqlStore], Any]] = {
     "finish_booking": lambda s: s.finish_booking("000001", 1, "busy", NOW, max_attempts=3),
     "add_leg": lambda s: s.add_leg("000001", "entity", "CA3", None, NOW),
     "update_leg": lambda s: s.update_leg("CA3", status="completed"),
+    "add_sign_in_attempt": lambda s: s.add_sign_in_attempt(["k"], NOW, timedelta(minutes=15)),
+    "sign_in_attempts": lambda s: s.sign_in_attempts(["k"], NOW),
+    "clear_sign_in_attempts": lambda s: s.clear_sign_in_attempts(["k"]),
     "purge": lambda s: s.purge(later(10**8)),
     "schema_version": lambda s: s.schema_version(),
     "upgrade": lambda s: s.upgrade(),
