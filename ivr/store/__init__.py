@@ -14,7 +14,7 @@
       agents       sync_agents  claim_agent  release_agent  release_claims  extend_claim
                    held_by  agents
       callbacks    add_callback  claim_due_callback  finish_callback  callback
-                   pending_callbacks
+                   pending_callbacks  recent_callbacks
       sessions     create_session  update_session  session  session_by_conference
                    sessions  bookings  claim_due_booking  finish_booking  add_leg  update_leg
       sign-ins     add_sign_in_attempt  sign_in_attempts  clear_sign_in_attempts

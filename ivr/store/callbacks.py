@@ -97,6 +97,13 @@ class CallbackQueue(StoreBase):
         with self._read() as connection:
             return [_callback(row) for row in connection.execute(query)]
 
+    def recent_callbacks(self, limit: int = 100) -> list[Callback]:
+        """Return requests of every status, the latest requested first."""
+        query = select(callbacks).order_by(callbacks.c.requested_at.desc(),
+                                           callbacks.c.id.desc()).limit(limit)
+        with self._read() as connection:
+            return [_callback(row) for row in connection.execute(query)]
+
     def _fail_abandoned(self, now: datetime) -> None:
         """Fail requests whose last allowed attempt was claimed and never finished."""
         self._changed(update(callbacks).where(

@@ -45,6 +45,7 @@ OPERATIONS: dict[str, Callable[[SqlStore], Any]] = {
     "finish_callback": lambda s: s.finish_callback(1, "w1", "answered", NOW),
     "callback": lambda s: s.callback(1),
     "pending_callbacks": lambda s: s.pending_callbacks(),
+    "recent_callbacks": lambda s: s.recent_callbacks(),
     "create_session": lambda s: s.create_session("CA2", "uk", NOW),
     "update_session": lambda s: s.update_session("000001", status="ended"),
     "session": lambda s: s.session("000001"),

@@ -81,3 +81,14 @@ def test_purge_forgets_the_entitys_number_of_a_finished_booking(open_db: StoreFa
     assert ended is not None
     assert booked is not None
     assert (ended.entity_number, booked.entity_number) == (None, ENTITY)
+
+
+def test_recent_requests_of_every_status_latest_first(store: SqlStore) -> None:
+    done = store.add_callback(NUMBER, "uk", "lam", "CA1", NOW)
+    assert store.claim_due_callback("w1", NOW, LEASE) is not None
+    store.finish_callback(done, "w1", "answered", later(30))
+    waiting = store.add_callback(NUMBER, "ru", "lam", "CA2", later(60))
+    assert [c.id for c in store.pending_callbacks()] == [waiting]
+    assert [(c.id, c.status) for c in store.recent_callbacks()] == [
+        (waiting, CallbackStatus.PENDING), (done, CallbackStatus.DONE)]
+    assert [c.id for c in store.recent_callbacks(limit=1)] == [waiting]
