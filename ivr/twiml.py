@@ -14,6 +14,7 @@ from twilio.twiml.voice_response import VoiceResponse
 
 from ivr.engine.actions import (
     Action,
+    Conference,
     Dial,
     Enqueue,
     Gather,
@@ -34,6 +35,7 @@ AudioUrl = Callable[[Play], str]
 
 CONTENT_TYPE = "text/xml; charset=utf-8"
 HOLD_MUSIC = Play("music", "hold")
+CONFERENCE_EVENTS = "start end join leave"  # space-separated: a list would be str()-ed
 
 
 def render(actions: Iterable[Action], resolve: Resolve, url_for: UrlFor,
@@ -45,10 +47,7 @@ def render(actions: Iterable[Action], resolve: Resolve, url_for: UrlFor,
             case Speak(speech=speech):
                 _speak(response, speech, resolve, audio_url)
             case Gather():
-                gather = response.gather(
-                    input="dtmf", action=url_for(action.target), method="POST",
-                    timeout=action.timeout, num_digits=action.num_digits,
-                    finish_on_key=action.finish_on_key)
+                gather = _gather(response, action, url_for)
                 _speak(gather, action.speech, resolve, audio_url)
             case Dial(whisper=None):
                 response.dial(action.number, action=url_for(action.target), method="POST",
@@ -57,6 +56,8 @@ def render(actions: Iterable[Action], resolve: Resolve, url_for: UrlFor,
                 dial = response.dial(action=url_for(action.target), method="POST",
                                      timeout=action.timeout, time_limit=action.time_limit)
                 dial.number(action.number, url=url_for(whisper), method="POST")
+            case Conference():
+                _conference(response, action, url_for)
             case Enqueue():
                 response.enqueue(action.queue, action=url_for(action.target), method="POST",
                                  wait_url=url_for(action.wait), wait_url_method="POST")
@@ -77,6 +78,30 @@ def render(actions: Iterable[Action], resolve: Resolve, url_for: UrlFor,
             case _:
                 raise TypeError(f"{type(action).__name__} must be performed before rendering")
     return str(response)
+
+
+def _gather(response: VoiceResponse, action: Gather, url_for: UrlFor) -> TwimlGather:
+    """Open a <Gather> for keys, and for speech in a language when it asks for it."""
+    speech = action.speech_language
+    return response.gather(
+        input="dtmf speech" if speech else "dtmf", action=url_for(action.target),
+        method="POST", timeout=action.timeout, num_digits=action.num_digits,
+        finish_on_key=action.finish_on_key, language=speech,
+        speech_timeout="auto" if speech else None)
+
+
+def _conference(response: VoiceResponse, action: Conference, url_for: UrlFor) -> None:
+    """Dial into a conference room, with its wait music and status callbacks."""
+    dial = response.dial(action=url_for(action.target) if action.target else None,
+                         method="POST" if action.target else None)
+    events = url_for(action.events) if action.events else None
+    dial.conference(
+        action.room, end_conference_on_exit=action.end_on_exit,
+        start_conference_on_enter=True, beep=False,
+        wait_url=url_for(action.wait) if action.wait else None,
+        wait_method="POST" if action.wait else None, status_callback=events,
+        status_callback_event=CONFERENCE_EVENTS if events else None,
+        status_callback_method="POST" if events else None)
 
 
 def _speak(parent: VoiceResponse | TwimlGather, speech: Iterable[Speech], resolve: Resolve,

@@ -125,7 +125,7 @@ def test_second_page_and_back() -> None:
 
 
 @pytest.mark.parametrize(("pressed", "node"), [
-    ("1", "lam_operator"), ("2", "stt_desk"), ("3", "centres"), ("4", "offices"),
+    ("1", "lam_operator"), ("2", "stt"), ("3", "centres"), ("4", "offices"),
     ("5", "citizen"), ("0", "main"), ("*", "language"),
 ])
 def test_main_menu_keys(pressed: str, node: str) -> None:
@@ -181,10 +181,15 @@ def test_silence_falls_through_to_the_input_webhook() -> None:
 # -- hours, closed, transfer ---------------------------------------------------------------
 
 
-def test_hours_branch_when_open_transfers_with_a_fallback() -> None:
+def test_hours_branch_when_open_goes_on_to_the_next_node() -> None:
     actions, state = run("stt_hours")
-    assert state.node == "stt_desk"
+    assert state.node == "stt"
     assert prompt_ids(actions)[0] == "stt.intro"
+
+
+def test_a_transfer_dials_its_entry_with_a_fallback() -> None:
+    actions, state = run("stt_desk")
+    assert state.node == "stt_desk"
     dial = actions[-1]
     assert isinstance(dial, Dial)
     assert dial.number == "+351210000102"

@@ -6,6 +6,7 @@ environment or a global.
 
 from __future__ import annotations
 
+from ivr.engine import interpreting as _interpreting
 from ivr.engine import people as _people
 from ivr.engine.actions import (
     Action,
@@ -25,6 +26,7 @@ from ivr.engine.machine import IllegalEvent, recover, step
 from ivr.engine.state import Caller, CallState, Event, EventKind
 
 _people.register()
+_interpreting.register()
 
 __all__ = [
     "Action",

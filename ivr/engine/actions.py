@@ -24,6 +24,8 @@ class Endpoint(StrEnum):
     WHISPER = "whisper"  # the called party's leg, before it is connected
     WAIT = "wait"  # a queue's wait URL
     QUEUE = "queue"  # a queue's action URL
+    LEG = "leg"  # status callbacks of a call placed through the REST API
+    CONFERENCE = "conference"  # status callbacks of a conference room
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ class Gather:
     timeout: int
     num_digits: int | None = 1
     finish_on_key: str = ""
+    speech_language: str | None = None  # also listen for speech, recognised in this language
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,22 @@ class Dial:
     timeout: int
     whisper: Target | None = None
     time_limit: int | None = None
+
+
+@dataclass(frozen=True)
+class Conference:
+    """Put the call in a named conference room, with ``wait`` playing until another joins.
+
+    ``target`` hears how the call left the room (None: the next verb follows); ``events``
+    hears the room start and end and each participant join and leave; ``end_on_exit`` ends
+    the room for everyone when this call leaves it.
+    """
+
+    room: str
+    target: Target | None = None
+    wait: Target | None = None
+    events: Target | None = None
+    end_on_exit: bool = False
 
 
 @dataclass(frozen=True)
@@ -137,6 +156,6 @@ class SaveVoicemail:
 
 
 Action: TypeAlias = (
-    Speak | Gather | Dial | Record | Redirect | Hangup | Enqueue | Leave | Hold | Outcome
-    | SendSms | SaveVoicemail
+    Speak | Gather | Dial | Conference | Record | Redirect | Hangup | Enqueue | Leave | Hold
+    | Outcome | SendSms | SaveVoicemail
 )

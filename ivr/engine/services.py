@@ -12,10 +12,13 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ivr.engine.actions import Target
 from ivr.errors import IvrError
+
+if TYPE_CHECKING:
+    from ivr.store.records import Session
 
 CALL_LIMIT_S = 4 * 3600  # the longest call put through to a person (Dial's timeLimit)
 
@@ -47,6 +50,14 @@ class Allocator(Protocol):
                        exclude: Collection[str] = ()) -> Agent | None:
         """Claim the longest-idle operator on shift who speaks ``language``; a holder that
         already has a claim gets the same operator back (webhooks may be repeated)."""
+        ...
+
+    def claim_interpreter(self, language: str, by: str, now: datetime,
+                          gender: str | None = None,
+                          exclude: Collection[str] = ()) -> Agent | None:
+        """Claim the best interpreter on shift for ``language``: the highest credential,
+        then the longest idle, of ``gender`` ("f", "m") when given; a holder that already
+        has an interpreter gets the same one back."""
         ...
 
     def confirm(self, agent_id: str, by: str, now: datetime) -> bool:
@@ -82,6 +93,10 @@ class Telephony(Protocol):
         """End a live call."""
         ...
 
+    def set_end_on_exit(self, conference: str, call_sid: str, end_on_exit: bool) -> bool:
+        """Say whether a participant leaving the named conference ends it for everyone."""
+        ...
+
     def queue_members(self, queue: str) -> Sequence[QueuedCall]:
         """List the callers waiting in a queue, front first."""
         ...
@@ -106,6 +121,37 @@ class Records(Protocol):
         ...
 
 
+class Sessions(Protocol):
+    """Interpreting sessions, known by their job numbers, and each party's leg."""
+
+    def create_session(self, entity_call_sid: str | None, language: str, created_at: datetime,
+                       *, entity_account: str | None = None, gender_wanted: str | None = None,
+                       migrant_number: str | None = None, conference: str | None = None,
+                       booked_for: datetime | None = None, status: Any = None,
+                       entity_number: str | None = None,
+                       entity_language: str | None = None) -> str:
+        """Open a session (booked when ``booked_for`` is given); return its job number."""
+        ...
+
+    def update_session(self, job: str, /, **fields: Any) -> bool:
+        """Change a session's fields; tell whether the job exists."""
+        ...
+
+    def session(self, job: str) -> Session | None:
+        """Return a session with its legs."""
+        ...
+
+    def add_leg(self, job: str, role: Any, call_sid: str, number: str | None,
+                started_at: datetime | None, *, status: str = "initiated",
+                attempt: int = 1) -> bool:
+        """Record a party's call into the session; tell whether it is new."""
+        ...
+
+    def update_leg(self, call_sid: str, /, **fields: Any) -> bool:
+        """Change a leg's status, times or outcome; tell whether the leg exists."""
+        ...
+
+
 @dataclass
 class Services:
     """Everything stateful a webhook may use; ``used`` tells the shell not to cache."""
@@ -116,6 +162,7 @@ class Services:
     fallback_number: str | None = None
     queue_prefix: str = "lam"
     touched: list[str] = field(default_factory=list)
+    sessions: Sessions | None = None
 
     @property
     def used(self) -> bool:
@@ -136,6 +183,13 @@ class Services:
             raise ServicesMissing("Twilio's REST API is not configured (TWILIO_ACCOUNT_SID)")
         return self.telephony
 
+    def need_sessions(self) -> Sessions:
+        """Return the interpreting sessions, noting the use; raise when there are none."""
+        self.touched.append("sessions")
+        if self.sessions is None:
+            raise ServicesMissing("no store is configured")
+        return self.sessions
+
     def need_records(self) -> Records:
         """Return the records, noting the use; raise when there are none."""
         self.touched.append("records")
@@ -149,4 +203,4 @@ class ServicesMissing(IvrError):
 
 
 __all__ = ["CALL_LIMIT_S", "Agent", "Allocator", "QueuedCall", "Records", "Services",
-           "ServicesMissing", "Telephony"]
+           "ServicesMissing", "Sessions", "Telephony"]

@@ -91,6 +91,7 @@ class EventKind(StrEnum):
     WAIT = "wait"  # a queued caller's wait URL is requested again
     QUEUE_DONE = "queue"  # the caller left a queue (QueueResult says how)
     LEG = "leg"  # a status callback of a leg the helpline placed or dialled
+    CONFERENCE = "conference"  # a conference status callback (StatusCallbackEvent says what)
 
 
 @dataclass(frozen=True)
@@ -122,3 +123,4 @@ class Event:
     queue_time: int = 0
     average_queue_time: int = 0
     call_status: str = ""
+    conference_event: str = ""  # participant-join, participant-leave, conference-end...

@@ -31,6 +31,7 @@ from ivr.menu.model import (
     Entry,
     Flow,
     HoursFile,
+    InterpretingNode,
     Node,
     OpeningSpec,
     OperatorsNode,
@@ -126,6 +127,9 @@ def _rosters(folder: Path, flow: Flow, hours: Mapping[str, ServiceHours], flow_d
         if isinstance(node, OperatorsNode):
             problems.append(flow_doc.problem(("nodes", node_id, "kind"), "operators need "
                                              "operators.yaml (and the other roster files)"))
+        if isinstance(node, InterpretingNode):
+            problems.append(flow_doc.problem(("nodes", node_id, "kind"), "interpreting needs "
+                                             "interpreters.yaml (and the other roster files)"))
     return None
 
 

@@ -26,6 +26,7 @@ from ivr.menu.model import (
     HangupNode,
     HoursFile,
     HoursNode,
+    InterpretingNode,
     LanguageNode,
     MenuNode,
     MessageNode,
@@ -37,6 +38,19 @@ from ivr.menu.model import (
     VoicemailNode,
 )
 
+# Prompts the interpreting node says on its own (``ivr.engine.interpreting``).
+INTERPRETING_PROMPTS = (
+    "stt.account", "stt.access_code", "stt.identified", "stt.id_wrong", "stt.id_failed",
+    "stt.language_ask", "stt.language_unknown", "stt.code_unknown", "stt.language_confirm",
+    "stt.language_choose", "stt.none_of_these", "stt.gender_any", "stt.gender_female",
+    "stt.gender_male", "stt.migrant_ask", "stt.book_offer", "stt.job", "stt.calling",
+    "stt.no_female", "stt.no_male", "stt.anyone_offer", "stt.none", "stt.operator_offer",
+    "stt.callback_offer", "stt.reconnect_failed", "stt.an_entity", "stt.whisper_again",
+    "stt.whisper_gone", "stt.dropped_interpreter", "stt.dropped_migrant",
+    "stt.migrant_unreachable", "stt.booked_greeting", "stt.book_date", "stt.book_time",
+    "stt.book_invalid", "stt.book_past", "stt.book_closed", "stt.book_confirm",
+    "stt.book_saved",
+)
 # Prompts the engine says on its own; the admin may reword them but not remove them.
 REQUIRED_PROMPTS = (
     "greeting.welcome", "language.choose", "language.choose_two", "language.option",
@@ -53,7 +67,7 @@ REQUIRED_PROMPTS = (
     "callback.confirm", "callback.enter", "callback.check", "callback.invalid", "callback.saved",
     "callback.saved_soon", "callback.failed", "lang.pt_PT", "lang.en", "lang.fr", "lang.es",
     "lang.ru", "lang.ro", "lang.uk", "lang.ar", "lang.ro_MD", "lang.kea", "lang.pov", "lang.ff",
-    "lang.mnk", "lang.wo",
+    "lang.mnk", "lang.wo", "error.transfer", "error.later", *INTERPRETING_PROMPTS,
 )
 
 
@@ -138,6 +152,8 @@ class Checker:
                                    "(not in hours.yaml)")
             if isinstance(node, TransferNode):
                 yield from self._transfer(node_id, node)
+            if isinstance(node, InterpretingNode):
+                yield from self._interpreting(node_id, node)
             if isinstance(node, CardNode) and node.entry not in entries:
                 yield flow.problem((*base, "entry"), f"unknown directory entry {node.entry!r}")
             if isinstance(node, ClosedNode) and (node.entry or node.service) not in entries:
@@ -148,6 +164,27 @@ class Checker:
             if call.service not in services:
                 yield flow.problem((*loc, "service"), f"unknown service {call.service!r} "
                                    "(not in hours.yaml)")
+
+    def _interpreting(self, node_id: str, node: InterpretingNode) -> Iterator[Problem]:
+        """The service has hours, calls come from a number and the operator has one; the
+        callback offered is a callback node."""
+        flow, base = self.docs["flow"], ("nodes", node_id)
+        if node.service not in self.hours.services:
+            yield flow.problem((*base, "service"), f"unknown service {node.service!r} "
+                               "(not in hours.yaml)")
+        entry = self.directory.entries.get(node.entry)
+        if entry is None:
+            yield flow.problem((*base, "entry"), f"unknown directory entry {node.entry!r}")
+        elif not entry.phones:
+            yield flow.problem((*base, "entry"), f"directory entry {node.entry!r} has no phone "
+                               "number to call from")
+        wanted: tuple[tuple[str, type[Node], str], ...] = (
+            ("desk", TransferNode, "transfer"), ("callback", CallbackNode, "callback"))
+        for key, kind, name in wanted:
+            target = self.flow.nodes.get(getattr(node, key) or "")
+            if target is not None and not isinstance(target, kind):
+                yield flow.problem((*base, key), f"{getattr(node, key)!r} is a {target.kind} "
+                                   f"node, not a {name} node")
 
     def _transfer(self, node_id: str, node: TransferNode) -> Iterator[Problem]:
         """A transfer dials a number that the directory lists for its entry."""
@@ -265,7 +302,7 @@ class Checker:
     def _is_exit(self, node: Node) -> bool:
         """Tell whether a node ends the caller's journey through the menus."""
         if isinstance(node, HangupNode | TransferNode | VoicemailNode | OperatorsNode
-                      | CallbackNode):
+                      | CallbackNode | InterpretingNode):
             return True
         if isinstance(node, MessageNode | ClosedNode):
             return node.next is None
@@ -291,7 +328,8 @@ def postcode_span(text: str) -> tuple[int, int]:
 
 def _is_input(node: Node) -> bool:
     """Tell whether a node waits for the caller's keys."""
-    return isinstance(node, MenuNode | LanguageNode | CardNode | PostcodeNode | CallbackNode)
+    return isinstance(node, MenuNode | LanguageNode | CardNode | PostcodeNode | CallbackNode
+                      | InterpretingNode)
 
 
 def _option_keys(node: Node) -> list[str]:
@@ -332,6 +370,11 @@ def edges(flow: Flow, node_id: str, node: Node) -> Iterator[Edge]:
             yield Edge(node.after_wait, (*base, "after_wait"), silent=True)
         case CallbackNode() if node.next:
             yield Edge(node.next, (*base, "next"), silent=False)
+        case InterpretingNode():
+            yield Edge(node.on_closed, (*base, "on_closed"), silent=True)
+            for key in ("desk", "callback", "next"):
+                if getattr(node, key):
+                    yield Edge(getattr(node, key), (*base, key), silent=False)
     back = getattr(node, "back", None)
     if back:
         yield Edge(back, (*base, "back"), silent=False)
@@ -346,7 +389,7 @@ def prompt_refs(node_id: str, node: Node) -> Iterator[tuple[Loc, str]]:
     base: Loc = ("nodes", node_id)
     for i, prompt_id in enumerate(getattr(node, "say", ())):
         yield (*base, "say", i), prompt_id
-    if isinstance(node, OperatorsNode):
+    if isinstance(node, OperatorsNode | InterpretingNode):
         yield (*base, "whisper"), node.whisper
     if isinstance(node, MenuNode):
         for key, option in node.options.items():

@@ -261,12 +261,48 @@ class CallbackNode(Model):
     note: str | None = None
 
 
+class InterpretingNode(Model):
+    """The Telephone Translation Service: an interpreter joined to the entity's call.
+
+    With ``identify``, the entity first keys its account number and access code (three
+    tries, then the STT operator while ``desk`` is open, else ``on_fail``). It says the
+    language or keys its code, hears it read back and confirms, chooses the interpreter's
+    gender, and keys the migrant's number (or just # when the migrant is beside it). It
+    waits in a conference with hold music while interpreters, the highest credential
+    first, are rung one after another (up to ``tries``, ``ring`` seconds each) and hear a
+    whisper to accept; the migrant is rung once one accepts. A party whose line drops is
+    redialled once within ``reconnect_within`` seconds. With nobody free, the entity is
+    offered the STT operator (``desk``, a transfer node, while open), a ``callback`` node
+    and, with ``booking``, a later date and time; a booking then goes to ``next``. Calls that
+    ``ivr worker`` places for bookings start here in phase ``booked`` (the flow's
+    ``bookings.node`` names this node). Calls come from the first number of ``entry``.
+    """
+
+    kind: Literal["interpreting"]
+    service: str = "stt"
+    entry: str = "stt"
+    identify: bool = True
+    desk: NodeId | None = "stt_desk"
+    callback: NodeId | None = None
+    booking: bool = True
+    whisper: PromptId = "stt.whisper"
+    ring: Annotated[int, Field(ge=5, le=120)] = 20
+    tries: Annotated[int, Field(ge=1, le=10)] = 3
+    reconnect_within: Annotated[int, Field(ge=60, le=900)] = 300
+    timeout: Seconds | None = None
+    on_closed: NodeId
+    on_fail: NodeId | None = None
+    next: NodeId | None = None
+    note: str | None = None
+
+
 Node = Annotated[
     MessageNode | LanguageNode | MenuNode | HoursNode | ClosedNode | TransferNode
-    | VoicemailNode | HangupNode | CardNode | PostcodeNode | OperatorsNode | CallbackNode,
+    | VoicemailNode | HangupNode | CardNode | PostcodeNode | OperatorsNode | CallbackNode
+    | InterpretingNode,
     Field(discriminator="kind"),
 ]
-INPUT_KINDS = ("language", "menu", "card", "postcode", "callback")
+INPUT_KINDS = ("language", "menu", "card", "postcode", "callback", "interpreting")
 
 
 class ComebackCall(Model):

@@ -52,6 +52,20 @@ class StoreAllocator:
                                        now=now, ttl_s=self.ring_ttl_s, exclude=exclude)
         return None if claim is None else self._agent(claim)
 
+    def claim_interpreter(self, language: str, by: str, now: datetime,
+                          gender: str | None = None,
+                          exclude: Collection[str] = ()) -> Agent | None:
+        """Claim the best interpreter on shift for ``language`` (a language id): the
+        highest credential, then the longest idle, of ``gender`` when one is asked for."""
+        for held in self.store.held_by(by):
+            if held.kind is AgentKind.INTERPRETER and held.expires_at > now:
+                return self._agent(held)
+        on_duty = available_ids(self.rosters.interpreters.values(), now)
+        claim = self.store.claim_agent(AgentKind.INTERPRETER, language, candidates=on_duty,
+                                       by=by, now=now, ttl_s=self.ring_ttl_s, gender=gender,
+                                       exclude=exclude)
+        return None if claim is None else self._agent(claim)
+
     def confirm(self, agent_id: str, by: str, now: datetime) -> bool:
         """Keep a claim for the length of a call, once the person has accepted it."""
         return self.store.extend_claim(agent_id, by, now, self.call_ttl_s)

@@ -83,7 +83,8 @@ class Runtime:
 
     def services(self) -> Services:
         """Return the services for one webhook (a fresh record of what it touches)."""
-        return Services(self.allocator, self.telephony, self.records, self.fallback_number)
+        return Services(self.allocator, self.telephony, self.records, self.fallback_number,
+                        sessions=self.store)
 
 
 def build_runtime(config: Mapping[str, Any], clock: Clock, messenger: Messenger | None

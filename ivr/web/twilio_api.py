@@ -2,7 +2,8 @@
 
     make_client(config, http_client)   None without TWILIO_ACCOUNT_SID
     TwilioMessenger(client)            text messages
-    TwilioTelephony(client, url_for)   queues: list waiting callers, take one out
+    TwilioTelephony(client, url_for)   calls placed, redirected and ended; conference
+                                       participants; queues: waiting callers, take one out
 
 Every failure (an error answer, a connection refused) is logged and reported as False or
 an ``IvrError``, never raised raw into a webhook.
@@ -113,6 +114,17 @@ class TwilioTelephony:
     def hangup_call(self, call_sid: str) -> bool:
         """End a live call."""
         self._call(lambda: self.client.calls(call_sid).update(status="completed"))
+        return True
+
+    def set_end_on_exit(self, conference: str, call_sid: str, end_on_exit: bool) -> bool:
+        """Say whether a participant leaving the live conference named so ends it."""
+        rooms = self._call(lambda: self.client.conferences.list(friendly_name=conference,
+                                                                limit=20))
+        live = [room.sid for room in rooms if room.status != "completed"]
+        if not live:
+            return False
+        self._call(lambda: self.client.conferences(live[0]).participants(call_sid).update(
+            end_conference_on_exit=end_on_exit))
         return True
 
     def _queue_sid(self, name: str) -> str | None:

@@ -6,6 +6,8 @@
     POST /voice/dial       a Dial ended (DialCallStatus)
     POST /voice/record     a Record ended (RecordingUrl, or nothing when empty)
     POST /voice/status     call status callbacks; answered with an empty document
+    POST /voice/leg        status callbacks of calls placed through the REST API (empty)
+    POST /voice/conference a conference's status callbacks (empty document)
 
 The state of the call is in the signed query string, never in memory. Whatever goes wrong,
 the answer is valid TwiML with ``Content-Type: text/xml``: a bad node id, garbage digits or a
@@ -37,6 +39,7 @@ from ivr.engine import (
     recover,
     step,
 )
+from ivr.engine.interpreting import room_name
 from ivr.errors import EngineError, IvrError
 from ivr.privacy import mask_number
 from ivr.prompts import Literal, Play
@@ -131,6 +134,20 @@ def queue() -> Response:
     return _answer(runtime(), _state(), EventKind.QUEUE_DONE)
 
 
+@bp.route("/leg", methods=["GET", "POST"])
+def leg() -> Response:
+    """Follow a call the helpline placed: ringing, answered, busy, no answer, completed."""
+    _answer(runtime(), _state(), EventKind.LEG)
+    return twiml_response(EMPTY)
+
+
+@bp.route("/conference", methods=["GET", "POST"])
+def conference() -> Response:
+    """Follow a conference room: its start and end, each participant joining and leaving."""
+    _answer(runtime(), _state(), EventKind.CONFERENCE)
+    return twiml_response(EMPTY)
+
+
 @bp.route("/status", methods=["GET", "POST"])
 def status() -> Response:
     """Log a call status callback."""
@@ -142,7 +159,8 @@ def status() -> Response:
     if form.get("CallStatus") in ENDED and call_sid:
         if rt.allocator is not None:
             try:  # whoever the call held is free again, even if its Dial action never comes
-                rt.allocator.release(call_sid, rt.clock.now())
+                for holder in (call_sid, room_name(call_sid)):
+                    rt.allocator.release(holder, rt.clock.now())
             except IvrError as exc:
                 log.warning("could not release the claims of call %s: %s", _call_sid(), exc)
         if rt.recorder is not None:
@@ -150,10 +168,12 @@ def status() -> Response:
             rt.recorder.ended(call_sid, rt.clock.now(),
                               int(duration) if duration.isdigit() else None,
                               form.get("CallStatus", ""))
-    return twiml_response('<?xml version="1.0" encoding="UTF-8"?><Response />')
+    return twiml_response(EMPTY)
 
 
 ENDED = frozenset({"completed", "busy", "failed", "no-answer", "canceled"})
+EMPTY = '<?xml version="1.0" encoding="UTF-8"?><Response />'
+UNCACHED = frozenset({EventKind.LEG, EventKind.CONFERENCE})  # what they say is in the form
 
 
 # -- the path of every webhook ----------------------------------------------------------------
@@ -174,20 +194,23 @@ def _answer(rt: Runtime, state: CallState, kind: EventKind) -> Response:
     dial_status = form.get("DialCallStatus", "failed")
     bridged = form.get("DialBridged", "true") != "false"
     minute = rt.clock.now().replace(second=0, microsecond=0)
-    key = (state, kind, digits, dial_status, bridged, region, is_mobile, can_sms, minute)
-    cached = rt.answers.get(key)
+    speech = form.get("SpeechResult", "")[:200]
+    key = (state, kind, digits, speech, dial_status, bridged, region, is_mobile, can_sms,
+           minute)
+    cached = rt.answers.get(key) if kind not in UNCACHED else None
     if cached is not None:
         _record(rt, form, cached)
         return twiml_response(cached.xml)
     caller = Caller(number, region, is_mobile, can_sms)
-    event = Event(kind, caller, digits, form.get("SpeechResult", "")[:200], dial_status,
+    event = Event(kind, caller, digits, speech, dial_status,
                   form.get("RecordingUrl", ""), _int(form, "RecordingDuration"),
                   call_sid=form.get("CallSid", "")[:64],
                   parent_call_sid=form.get("ParentCallSid", "")[:64], dial_bridged=bridged,
                   queue_result=form.get("QueueResult", "")[:40],
                   queue_position=_int(form, "QueuePosition"), queue_time=_int(form, "QueueTime"),
                   average_queue_time=_int(form, "AvgQueueTime"),
-                  call_status=form.get("CallStatus", "")[:20])
+                  call_status=form.get("CallStatus", "")[:20],
+                  conference_event=form.get("StatusCallbackEvent", "")[:40])
     services = rt.services()
     try:
         actions, reached = step(rt.menu, state, event, minute, services)
@@ -198,7 +221,7 @@ def _answer(rt: Runtime, state: CallState, kind: EventKind) -> Response:
     outcomes = tuple(a.name for a in actions if isinstance(a, Outcome))
     answer = Answer(render(_perform(rt, actions), rt.resolver.utter, _url_for, _audio_url),
                     reached.node, reached.lang, outcomes)
-    if not has_effects and not services.used:
+    if not has_effects and not services.used and kind not in UNCACHED:
         rt.answers.put(key, answer)
     _record(rt, form, answer)
     return twiml_response(answer.xml)
