@@ -32,9 +32,10 @@ def _register() -> None:
     from ivr.store.command import db
     from ivr.translations import translations
     from ivr.web.serve import serve
+    from ivr.worker_command import worker_command
 
     for command in (call_command, check, db, entities, graph, languages, preview, prompts,
-                    scenarios_command, serve, translations):
+                    scenarios_command, serve, translations, worker_command):
         cli.add_command(command)
 
 

@@ -30,6 +30,11 @@ DEFAULTS: dict[str, Any] = {
     "IVR_NUMBER_SALT": "",  # secret salt of hashed numbers
     "IVR_RETENTION_DAYS": "90",  # days before call records and callback numbers are purged
     "IVR_RELOAD_INTERVAL": "1",  # seconds between looks at the admin files for edits
+    "IVR_CALLER_ID": "+351218106191",  # the number calls placed by `ivr worker` come from
+    "IVR_WORKER_INTERVAL": "5",  # seconds between a worker's looks for due calls
+    "IVR_WORKER_LEASE": "300",  # seconds a worker holds a try before others may take it
+    "IVR_CALLBACK_RETRY_MINUTES": "15",  # wait before calling a busy or silent number again
+    "IVR_CALLBACK_ATTEMPTS": "3",  # tries before a callback or booked call fails for good
 }
 ALIASES = {"TWILIO_AUTH_TOKEN": "IVR_AUTH_TOKEN"}
 _TRUE = {"1", "true", "yes", "on"}

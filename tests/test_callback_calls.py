@@ -3,6 +3,10 @@
 The menu's ``callbacks:`` setting names, per source of callback requests, the service whose
 hours the worker keeps and the node the call starts at; ``bookings:`` does the same for
 booked interpreting sessions. A bad name is an error at file:line:column.
+
+The called person hears that the helpline is returning their call, in their language, and
+is then put through to an operator like any caller: the placed call holds the operator's
+claim, and its end releases it.
 """
 
 from __future__ import annotations
@@ -11,12 +15,25 @@ import shutil
 from pathlib import Path
 
 import pytest
+from comeback_support import AT, PERSON, line, shipped_menu
 from support import ROOT
 
 from ivr.errors import MenuError, Severity
 from ivr.menu import check_menu, load_menu
+from ivr.routing.shifts import available_ids
+from ivr.store import CallbackStatus, ClaimState
 
-MENU = load_menu(ROOT / "menus")
+MENU = shipped_menu()
+CALLING = ("Hello, this is the Migrant Support Line returning your call. Please hold while we "
+           "find an operator.")
+
+
+def operators(language: str) -> list[str]:
+    """Return the phones of the operators on shift at AT who speak a language, in claim order."""
+    assert MENU.rosters is not None
+    people = MENU.rosters.operators
+    ids = sorted(i for i in available_ids(people.values(), AT) if language in people[i].languages)
+    return [people[i].phone for i in ids]
 
 
 @pytest.fixture
@@ -69,3 +86,45 @@ def test_the_node_a_call_starts_at_counts_as_reachable(menus: Path) -> None:
     warnings = [str(p) for p in check_menu(menus)]
     assert len(warnings) == 1
     assert "nodes.callback_call: unreachable node" in warnings[0]
+
+
+def test_the_called_person_hears_who_calls_then_an_operator_takes_the_call(
+        tmp_path: Path) -> None:
+    lam = line(tmp_path)
+    callback_id = lam.store.add_callback(PERSON, "en", "lam", "CA-asked", AT)
+    (placed,) = lam.worker().run_once(AT)
+    lam.sim.run()
+    own = [s for s in lam.sim.world.transcript.steps if s.leg == placed.call_sid]
+    said = [str(s.fields["text"]) for s in own if s.verb == "Say"]
+    assert said[0] == CALLING
+    (dial,) = [s.fields for s in own if s.verb == "Dial"]
+    assert dial["numbers"] == [operators("en")[0]]
+    assert dial["status"] == "completed"
+    found = lam.store.callback(callback_id)
+    assert found is not None
+    assert found.status is CallbackStatus.DONE
+    assert {a.state for a in lam.store.agents(AT)} == {ClaimState.FREE}
+
+
+def test_the_operator_hears_the_language_and_the_call_record_says_who_took_it(
+        tmp_path: Path) -> None:
+    lam = line(tmp_path, dial_default="answer:1:talk=600")
+    lam.store.add_callback(PERSON, "uk", "lam", "CA-asked", AT)
+    (placed,) = lam.worker().run_once(AT)
+    lam.sim.run()
+    whisper = [str(s.fields["text"]) for s in lam.sim.world.transcript.steps
+               if s.verb == "Say" and s.leg != placed.call_sid]
+    assert any("Ukrainian" in text for text in whisper)
+    dials = [s.fields for s in lam.sim.world.transcript.steps
+             if s.verb == "Dial" and s.leg == placed.call_sid]
+    assert dials[0]["numbers"] == [operators("uk")[0]]
+    served = [a for a in lam.store.agents(AT) if a.calls_taken]
+    assert [a.phone for a in served] == [operators("uk")[0]]
+    recorder = lam.app.extensions["ivr"].recorder
+    recorder.flush()
+    assert placed.call_sid is not None
+    record = lam.store.call(placed.call_sid)
+    assert record is not None
+    assert record.outcome == f"operator:{served[0].agent_id}"
+    assert record.path[0] == "lam_operator"
+    assert (record.language, record.status) == ("uk", "completed")

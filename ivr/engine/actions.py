@@ -24,6 +24,7 @@ class Endpoint(StrEnum):
     WHISPER = "whisper"  # the called party's leg, before it is connected
     WAIT = "wait"  # a queue's wait URL
     QUEUE = "queue"  # a queue's action URL
+    CALLBACK_STATUS = "callback-status"  # how a call placed by `ivr worker` went
     LEG = "leg"  # status callbacks of a call placed through the REST API
     CONFERENCE = "conference"  # status callbacks of a conference room
 

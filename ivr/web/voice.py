@@ -6,6 +6,8 @@
     POST /voice/dial       a Dial ended (DialCallStatus)
     POST /voice/record     a Record ended (RecordingUrl, or nothing when empty)
     POST /voice/status     call status callbacks; answered with an empty document
+    POST /voice/callback-status  status callbacks of calls placed by ``ivr worker``: as
+                           /voice/status, then the try is settled (``ivr.attempts``)
     POST /voice/leg        status callbacks of calls placed through the REST API (empty)
     POST /voice/conference a conference's status callbacks (empty document)
 
@@ -24,6 +26,7 @@ from urllib.parse import parse_qsl, urlencode
 import phonenumbers
 from flask import Blueprint, Response, current_app, request
 
+from ivr.attempts import comeback_settings, settle
 from ivr.engine import (
     Action,
     Caller,
@@ -146,6 +149,22 @@ def conference() -> Response:
     """Follow a conference room: its start and end, each participant joining and leaving."""
     _answer(runtime(), _state(), EventKind.CONFERENCE)
     return twiml_response(EMPTY)
+
+
+@bp.route("/callback-status", methods=["GET", "POST"])
+def callback_status() -> Response:
+    """Follow a call placed by ``ivr worker``: as /status, then settle its try."""
+    answer = status()
+    rt, form = runtime(), params()
+    if rt.store is not None:
+        try:
+            settings = comeback_settings(current_app.config)
+        except IvrError as exc:
+            log.error("call %s: its try is left to the lease: %s", _call_sid(), exc)
+            return answer
+        settle(rt.store, rt.menu, _state(), form.get("CallStatus", ""), rt.clock.now(),
+               settings, form.get("CallSid", "")[:64])
+    return answer
 
 
 @bp.route("/status", methods=["GET", "POST"])
