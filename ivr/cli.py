@@ -25,6 +25,7 @@ def _register() -> None:
     # -- commands: each module owns its own; keep this list sorted --
     from ivr.graph import graph
     from ivr.menu.command import check
+    from ivr.operations import COMMANDS as OPERATIONS
     from ivr.preview import preview
     from ivr.prompts_command import prompts
     from ivr.routing.command import entities, languages
@@ -35,7 +36,7 @@ def _register() -> None:
     from ivr.worker_command import worker_command
 
     for command in (call_command, check, db, entities, graph, languages, preview, prompts,
-                    scenarios_command, serve, translations, worker_command):
+                    scenarios_command, serve, translations, worker_command, *OPERATIONS):
         cli.add_command(command)
 
 
