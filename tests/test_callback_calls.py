@@ -15,13 +15,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-from comeback_support import AT, PERSON, line, shipped_menu
+from comeback_support import AT, ENTITY, PERSON, line, shipped_menu
 from support import ROOT
 
 from ivr.errors import MenuError, Severity
 from ivr.menu import check_menu, load_menu
 from ivr.routing.shifts import available_ids
-from ivr.store import CallbackStatus, ClaimState
+from ivr.store import CallbackStatus, ClaimState, SessionStatus
 
 MENU = shipped_menu()
 CALLING = ("Hello, this is the Migrant Support Line returning your call. Please hold while we "
@@ -52,12 +52,23 @@ def edit(folder: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new), encoding="utf-8")
 
 
-def test_the_shipped_menu_calls_lam_requests_back_at_callback_call() -> None:
-    call = MENU.flow.callbacks["lam"]
-    assert (call.service, call.node) == ("lam", "callback_call")
-    node = MENU.node("callback_call")
-    assert node.kind == "message"
-    assert getattr(node, "next", None) == "lam_operator"
+@pytest.mark.parametrize(("source", "service", "node", "then"), [
+    ("lam", "lam", "callback_call", "lam_operator"),
+    ("stt", "stt", "stt_callback_call", "stt"),
+])
+def test_the_shipped_menu_calls_each_source_back(source: str, service: str, node: str,
+                                                 then: str) -> None:
+    call = MENU.flow.callbacks[source]
+    assert (call.service, call.node) == (service, node)
+    start = MENU.node(node)
+    assert start.kind == "message"
+    assert getattr(start, "next", None) == then
+
+
+def test_the_shipped_menu_calls_bookings_back_at_the_interpreting_node() -> None:
+    assert MENU.flow.bookings is not None
+    assert (MENU.flow.bookings.service, MENU.flow.bookings.node) == ("stt", "stt")
+    assert MENU.node("stt").kind == "interpreting"
 
 
 @pytest.mark.parametrize(("old", "new", "path", "message"), [
@@ -65,8 +76,7 @@ def test_the_shipped_menu_calls_lam_requests_back_at_callback_call() -> None:
      "callbacks.lam.node", "unknown target 'calback_call'"),
     ("lam: {service: lam, node: callback_call}", "lam: {service: lamm, node: callback_call}",
      "callbacks.lam.service", "unknown service 'lamm' (not in hours.yaml)"),
-    ("lam: {service: lam, node: callback_call}",
-     "lam: {service: lam, node: callback_call}\nbookings: {service: stt, node: stt_bookd}",
+    ("bookings: {service: stt, node: stt}", "bookings: {service: stt, node: stt_bookd}",
      "bookings.node", "unknown target 'stt_bookd'"),
 ])
 def test_a_bad_name_in_the_settings_is_located(menus: Path, old: str, new: str, path: str,
@@ -81,8 +91,7 @@ def test_a_bad_name_in_the_settings_is_located(menus: Path, old: str, new: str, 
 
 
 def test_the_node_a_call_starts_at_counts_as_reachable(menus: Path) -> None:
-    edit(menus, "lam: {service: lam, node: callback_call}", "{}")
-    edit(menus, "callbacks:\n", "callbacks: ")
+    edit(menus, "  lam: {service: lam, node: callback_call}\n", "")
     warnings = [str(p) for p in check_menu(menus)]
     assert len(warnings) == 1
     assert "nodes.callback_call: unreachable node" in warnings[0]
@@ -128,3 +137,43 @@ def test_the_operator_hears_the_language_and_the_call_record_says_who_took_it(
     assert record.outcome == f"operator:{served[0].agent_id}"
     assert record.path[0] == "lam_operator"
     assert (record.language, record.status) == ("uk", "completed")
+
+
+def said_on(lam_steps: list[object], call_sid: str | None) -> list[str]:
+    """Return what was said on one leg, in order."""
+    return [str(s.fields["text"]) for s in lam_steps  # type: ignore[attr-defined]
+            if s.verb == "Say" and s.leg == call_sid]  # type: ignore[attr-defined]
+
+
+def test_an_stt_callback_starts_the_interpreting_service_again(tmp_path: Path) -> None:
+    lam = line(tmp_path, dial={ENTITY: "answer"})
+    callback_id = lam.store.add_callback(ENTITY, "en", "stt", "CA-entity", AT)
+    (placed,) = lam.worker().run_once(AT)
+    lam.sim.run()
+    said = said_on(list(lam.sim.world.transcript.steps), placed.call_sid)
+    assert said[:2] == [
+        "Hello, this is the Telephone Translation Service returning your call, to find you an "
+        "interpreter.",
+        "Please key in your organisation's account number, then press hash."]
+    found = lam.store.callback(callback_id)
+    assert found is not None
+    assert found.status is CallbackStatus.DONE
+
+
+def test_a_booked_call_greets_the_entity_with_its_job(tmp_path: Path) -> None:
+    lam = line(tmp_path, dial={ENTITY: "answer"})
+    job = lam.store.create_session("CA-entity", "ukrainian", AT, entity_account="318845",
+                                   booked_for=AT, entity_number=ENTITY, entity_language="en")
+    (placed,) = lam.worker().run_once(AT)
+    lam.sim.run()
+    said = said_on(list(lam.sim.world.transcript.steps), placed.call_sid)
+    assert said[:2] == [
+        "Hello, this is the Telephone Translation Service calling for the interpretation you "
+        f"booked, job {' '.join(job)}.",
+        "If the migrant is not with you, key in their phone number and press hash. If they are "
+        "with you, just press hash."]
+    session = lam.store.session(job)
+    assert session is not None
+    assert session.status is not SessionStatus.BOOKED
+    assert (session.claimed_by, session.attempts) == (None, 1)
+    assert placed.call_sid in {leg.call_sid for leg in session.legs if leg.role == "entity"}

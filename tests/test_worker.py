@@ -6,7 +6,6 @@ its own; the simulator plays the placed calls out, and their status callbacks se
 
 from __future__ import annotations
 
-import shutil
 import threading
 from datetime import timedelta
 from pathlib import Path
@@ -206,15 +205,8 @@ def test_a_refused_call_is_a_failed_try(tmp_path: Path) -> None:
 
 
 def booking_line(tmp_path: Path, **options: object) -> Line:
-    """The helpline with bookings declared, starting at the STT's first node."""
-    menus = tmp_path / "menus"
-    shutil.copytree(ROOT / "menus", menus)
-    flow = menus / "flow.yaml"
-    flow.write_text(flow.read_text(encoding="utf-8").replace(
-        "  lam: {service: lam, node: callback_call}\n",
-        "  lam: {service: lam, node: callback_call}\nbookings: {service: stt, node: stt_hours}\n"),
-        encoding="utf-8")
-    return line(tmp_path, menus=menus, dial={ENTITY: "no-answer"}, **options)  # type: ignore
+    """The helpline, where the entity does not answer the calls placed for a booking."""
+    return line(tmp_path, dial={ENTITY: "no-answer"}, **options)  # type: ignore[arg-type]
 
 
 def test_a_due_booking_is_placed_at_the_booked_node_with_its_job(tmp_path: Path) -> None:
@@ -228,9 +220,9 @@ def test_a_due_booking_is_placed_at_the_booked_node_with_its_job(tmp_path: Path)
     assert (placed.kind, placed.key, placed.attempt) == (Kind.BOOKING, job, 1)
     (created,) = lam.api.created
     assert created["To"] == ENTITY
-    assert created["Url"] == f"{BASE}/voice/enter?n=stt_hours&l=pt_PT&p=booked&r={job}"
+    assert created["Url"] == f"{BASE}/voice/enter?n=stt&l=pt_PT&p=booked&r={job}"
     assert created["StatusCallback"] == (
-        f"{BASE}/voice/callback-status?n=stt_hours&l=pt_PT&p=booking&r={job}.1")
+        f"{BASE}/voice/callback-status?n=stt&l=pt_PT&p=booking&r={job}.1")
     session = lam.store.session(job)
     assert session is not None
     assert (session.status, session.attempts, session.claimed_by) == (
