@@ -25,6 +25,7 @@ import click
 
 from ivr.clock import SystemClock
 from ivr.menu import load_menu
+from ivr.privacy import mask_number
 from ivr.reports import (
     agents_report,
     bookings_report,
@@ -124,11 +125,25 @@ def agents(now: datetime, menus: Path, as_json: bool, url_text: str | None,
     """
     with reading(url_text, instance) as store:
         found = store.agents(now)
+        holders = {agent.claimed_by: _holder(store, agent.claimed_by) for agent in found
+                   if agent.claimed_by}
     rosters = load_menu(menus).rosters if (menus / "flow.yaml").is_file() else None
-    report = agents_report(found, rosters, now)
+    report = agents_report(found, rosters, now,
+                           {held: who for held, who in holders.items() if who})
     if rosters is None and not as_json:
         report = replace(report, notes=[f"(no rosters in {menus}: shifts unknown)"])
     report.echo(as_json)
+
+
+def _holder(store: SqlStore, holder: str) -> str | None:
+    """Say who holds a claim: an interpreting session's job, or a call's masked caller."""
+    session = store.session_by_conference(holder)
+    if session is not None:
+        return f"job {session.job}"
+    call = store.call(holder)
+    if call is not None and call.caller:
+        return f"call from {mask_number(call.caller)}"
+    return None
 
 
 @click.command("bookings")

@@ -66,13 +66,20 @@ def _next_try(callback: Callback) -> datetime | str | None:
     return None
 
 
-def agents_report(agents: Sequence[AgentState], rosters: Rosters | None,
-                  now: datetime) -> Report:
-    """Operators and interpreters: free, busy (with whom, since when), off shift, expired."""
+def agents_report(agents: Sequence[AgentState], rosters: Rosters | None, now: datetime,
+                  holders: Mapping[str, str] | None = None) -> Report:
+    """Operators and interpreters: free, busy (with whom, since when), off shift, expired.
+
+    ``holders`` says who a claim's holder is (a job, a call from a masked number).
+    """
     rows = [_agent_row(agent, rosters, now) for agent in agents]
+    for row in rows:
+        row["with_whom"] = (holders or {}).get(row["with"] or "")
     columns = [
         column("kind", "KIND"), column("agent_id", "ID"), column("name", "NAME"),
-        column("state", "STATE"), column("with", "WITH"), column("since", "SINCE"),
+        column("state", "STATE"),
+        Column("WITH", lambda row: row["with_whom"] or row["with"] or "-"),
+        column("since", "SINCE"),
         column("languages", "LANGUAGES", width=30), column("calls_taken", "CALLS")]
     return Report(columns, rows, "no operators or interpreters: is the roster loaded?")
 

@@ -62,10 +62,13 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
                       status="completed")
         store.update_session(ended, status="ended", started_at=AT, interpreter_id="stt_001",
                              ended_at=AT + timedelta(minutes=12), outcome="interpreted")
+        assert lost is not None
+        held = store.claim_agent("interpreter", "russian", candidates=None, by="stt-CA8",
+                                 now=AT, ttl_s=3600, exclude=[lost.agent_id])
+    assert held is not None
     assert busy is not None
-    assert lost is not None
     return {"instance": instance, "waiting": waiting, "done": done, "calling": calling,
-            "busy": busy, "lost": lost, "booked": booked, "ended": ended}
+            "busy": busy, "lost": lost, "held": held, "booked": booked, "ended": ended}
 
 
 def run(seeded: dict[str, Any], *args: str) -> str:
@@ -126,7 +129,10 @@ def test_agents_free_busy_off_shift_and_expired(seeded: dict[str, Any]) -> None:
     menus = str(ROOT / "menus")
     rows = {r["ID"]: r for r in table(run(seeded, "agents", "--at", NOW, "--menus", menus))}
     busy = rows[seeded["busy"].agent_id]
-    assert (busy["STATE"], busy["WITH"], busy["SINCE"]) == ("busy", "CA1", "2026-12-09 15:30")
+    assert (busy["STATE"], busy["WITH"], busy["SINCE"]) == (
+        "busy", "call from +35191*****78", "2026-12-09 15:30")
+    held = rows[seeded["held"].agent_id]
+    assert (held["STATE"], held["WITH"]) == ("busy", f"job {seeded['ended']}")
     lost = rows[seeded["lost"].agent_id]
     assert (lost["STATE"], lost["WITH"]) == ("claim expired", "stt-CA0")
     states = {r["STATE"] for r in rows.values()}
@@ -143,6 +149,7 @@ def test_agents_as_json_and_without_rosters(seeded: dict[str, Any], tmp_path: Pa
     busy = next(a for a in agents if a["agent_id"] == seeded["busy"].agent_id)
     assert (busy["kind"], busy["state"], busy["on_shift"], busy["with"]) == (
         "operator", "busy", True, "CA1")
+    assert busy["with_whom"] == "call from +35191*****78"
     assert busy["since"] == "2026-12-09T15:30:00Z"
     text = run(seeded, "agents", "--at", NOW, "--menus", str(tmp_path / "none"))
     assert text.rstrip().endswith("shifts unknown)")
