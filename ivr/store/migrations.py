@@ -26,6 +26,8 @@ from ivr.store.engine import WRITE, describe, serialise
 from ivr.store.errors import SchemaOutdated, translated
 from ivr.store.schema import (
     NAMING,
+    STT_LANGUAGE,
+    STT_LANGUAGE_COLUMNS,
     schema_version,
     sessions_v2_columns,
     sign_ins_v3,
@@ -64,6 +66,15 @@ def _create_sign_ins(connection: Connection) -> None:
     sign_ins_v3(tables).create(connection)
 
 
+def _widen_stt_languages(connection: Connection) -> None:
+    """Let agents' and sessions' languages hold the longest interpreting language id."""
+    if connection.dialect.name == "sqlite":
+        return  # SQLite never enforces a VARCHAR's length
+    for table, column in STT_LANGUAGE_COLUMNS:
+        connection.execute(text(f"ALTER TABLE {table} ALTER COLUMN {column} "
+                                f"TYPE VARCHAR({STT_LANGUAGE})"))
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "calls, call events, voicemails, agents and claims, callbacks, "
                  "interpreting sessions and their legs", _create_v1),
@@ -71,6 +82,8 @@ MIGRATIONS: tuple[Migration, ...] = (
               _add_entity_contact),
     Migration(3, "sign-in attempts of the web console, for its rate limit",
               _create_sign_ins),
+    Migration(4, "agents' and sessions' languages: interpreting language ids up to 48 "
+                 "characters", _widen_stt_languages),
 )
 TARGET = MIGRATIONS[-1].version
 

@@ -38,6 +38,7 @@ NAMING = {  # deterministic constraint names, so later migrations can refer to t
 SID = 64  # Twilio sids are 34 characters; claim holders such as "stt-CA…" a few more
 NUMBER = 80  # E.164, a masked number, or a 64-digit HMAC
 LANGUAGE = 16
+STT_LANGUAGE = 48  # an interpreting language's id, such as "pidgin_english_nigeria"
 STATE = 16
 OUTCOME = 200
 ZERO = text("0")
@@ -84,6 +85,15 @@ def sign_ins_v3(metadata: MetaData) -> Table:
                  Column("key", String(64), nullable=False),  # a SHA-256 in hex
                  Column("at", UtcDateTime, nullable=False),
                  Index(None, "key", "at"))
+
+
+def stt_languages_v4(metadata: MetaData) -> None:
+    """Declare migration 4: columns naming an interpreting language take its whole id."""
+    for table, column in STT_LANGUAGE_COLUMNS:
+        metadata.tables[table].c[column].type = String(STT_LANGUAGE)
+
+
+STT_LANGUAGE_COLUMNS = (("agent_languages", "language"), ("sessions", "language"))
 
 
 def version_table(metadata: MetaData) -> Table:
@@ -221,6 +231,7 @@ tables_v1(metadata)
 # Migrations after 1 apply their change to `metadata` here, in order.
 sessions_v2(metadata.tables["sessions"])
 sign_ins_v3(metadata)
+stt_languages_v4(metadata)
 
 calls = metadata.tables["calls"]
 call_events = metadata.tables["call_events"]
