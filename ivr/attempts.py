@@ -37,7 +37,7 @@ from ivr.store import CallbackStatus, SqlStore
 
 log = logging.getLogger(__name__)
 RING_S = 30  # how long a placed call rings before it counts as not answered
-ANSWERED = frozenset({"in-progress", "answered", "completed"})
+ANSWERED = frozenset({"in-progress", "completed"})  # completed: answered, then ended
 NOT_ANSWERED = frozenset({"busy", "no-answer", "failed", "canceled"})
 _REF = re.compile(r"^([A-Za-z0-9_-]{1,40})\.([0-9]{1,4})$")
 
