@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from ivr.engine import machine
 from ivr.engine.actions import Outcome
-from ivr.engine.interpreting import booking, connect, intake, legs
+from ivr.engine.interpreting import booking, connect, drops, intake, legs
 from ivr.engine.interpreting.common import (
     ASKS,
     ask,
@@ -74,7 +74,7 @@ def _nobody_found(turn: Turn, node: InterpretingNode) -> Result:
 
 ENTERS: dict[str, Handler] = {
     "": _start, "booked": booking.on_booked, "join": legs.on_join, "none": _nobody_found,
-    "tellentity": legs.on_told, "tellinterp": legs.on_told,
+    "tellentity": drops.on_told, "tellinterp": drops.on_told,
 }
 INPUTS: dict[str, Handler] = {
     "account": intake.on_account, "code": intake.on_code, "language": intake.on_language,
@@ -125,5 +125,5 @@ def register() -> None:
         ("interpreting", e.WAIT): connect.on_wait,
         ("interpreting", e.WHISPER): legs.on_whisper,
         ("interpreting", e.LEG): legs.on_leg,
-        ("interpreting", e.CONFERENCE): legs.on_conference,
+        ("interpreting", e.CONFERENCE): drops.on_conference,
     })

@@ -111,6 +111,31 @@ def close(turn: Turn, session: Session) -> None:
                 turn.services.need_telephony().hangup_call(leg.call_sid)
 
 
+def live_leg(session: Session, role: str) -> Leg | None:
+    """Return the party of this role who is in the room now."""
+    return next((leg for leg in session.legs if leg.role == role and leg.status not in ENDED
+                 and leg.status != "dropped" and (role == "entity" or leg.outcome in JOINED)),
+                None)
+
+
+def tell(turn: Turn, session: Session, role: str, phase: str, dropped: str) -> None:
+    """Take a party out of the room to hear what happened; they rejoin after it."""
+    leg = live_leg(session, role)
+    if leg is None or not session.conference:
+        return
+    sessions = turn.services.need_sessions()
+    sessions.update_leg(leg.call_sid, status="moving")
+    request = Request(job=session.job, dropped=dropped)
+    state = CallState(turn.state.node, turn.state.lang, phase=phase, ref=request.encode())
+    try:
+        telephony = turn.services.need_telephony()
+        if role == "entity":
+            telephony.set_end_on_exit(session.conference, leg.call_sid, False)
+        telephony.redirect_call(leg.call_sid, Target(Endpoint.ENTER, state))
+    except IvrError:
+        sessions.update_leg(leg.call_sid, status="in-progress")
+
+
 def unix(at: datetime) -> int:
     """Return an instant in Unix seconds, as the state's ``since`` keeps it."""
     return int(at.timestamp())

@@ -1,17 +1,14 @@
-"""The parties' calls: the interpreter's whisper, the migrant joining, declines and drops.
+"""The parties' calls: the interpreter's whisper, the migrant joining, declines, nobody.
 
 Events: WHISPER (the interpreter hears the language, the entity and the job; 1 accepts and
-joins the room), ENTER ``join`` (the migrant answers and joins), LEG (a placed call's
-status: a decline or no answer rings the next interpreter), CONFERENCE (``participant-leave``:
-the entity leaving ends the session; the interpreter or the migrant dropping while the
-others stay is redialled), ENTER ``tellentity``/``tellinterp`` (what the others hear about
-a drop, before they rejoin the room). Rules:
-- status callbacks answer nothing; a failing store or REST API loses only a redial, never
-  a conversation in progress;
-- a party is redialled once per session, at once (within ``reconnect_within`` seconds of
-  the drop): the same interpreter first, then the next free one;
-- a party being moved to hear an announcement is marked ``moving``, so its leaving the
-  room is not taken for a drop or for the end of the session.
+joins the room, anything else or nothing declines), ENTER ``join`` (the migrant answers
+and joins), LEG (a placed call's status: a decline or no answer rings the next interpreter,
+up to the node's ``tries``; a migrant who cannot be reached is announced to the entity).
+Rules:
+- status callbacks answer nothing; a failing store or REST API loses only a record or a
+  redial, never a conversation in progress;
+- when nobody can be found, the session ends ``unfilled`` and the entity is taken out of
+  the room to the choices for when nobody is free.
 """
 
 from __future__ import annotations
@@ -27,11 +24,11 @@ from ivr.engine.interpreting.calls import (
     LIVE,
     call_interpreter,
     call_migrant,
-    close,
     leg_of,
+    live_leg,
     room,
-    room_state,
     session_of,
+    tell,
     unix,
 )
 from ivr.engine.interpreting.common import directory, named, release, spaced, staff_langs
@@ -43,12 +40,10 @@ from ivr.menu.model import InterpretingNode
 from ivr.prompts import Key, Msg, Param
 
 if TYPE_CHECKING:
-    from ivr.store.records import Leg, Session
+    from ivr.store.records import Session
 
 ACCEPT_KEY = "1"
 WHISPER_TIMEOUT = 8  # seconds an interpreter has to press 1
-TOLD = {"i": "stt.dropped_interpreter", "m": "stt.dropped_migrant",
-        "x": "stt.migrant_unreachable"}
 
 
 def on_whisper(turn: Turn, node: InterpretingNode) -> Result:
@@ -136,7 +131,7 @@ def _ended(turn: Turn, node: InterpretingNode) -> None:
     if leg.role == "interpreter":
         next_interpreter(turn, node, session)
     elif leg.role == "migrant":
-        _tell_live(turn, session, "entity", "tellentity", "x")
+        tell(turn, session, "entity", "tellentity", "x")
 
 
 def next_interpreter(turn: Turn, node: InterpretingNode, session: Session) -> None:
@@ -161,7 +156,7 @@ def nobody(turn: Turn, node: InterpretingNode, session: Session, *, lost: bool) 
         outcome="interpreter-lost" if lost else "unfilled")
     release(turn, session.conference or "")
     language = directory(turn).by_id(session.language)
-    entity = _live(session, "entity")
+    entity = live_leg(session, "entity")
     if language is None or entity is None:
         return
     request = Request(account=session.entity_account or "", code=language.code,
@@ -173,92 +168,3 @@ def nobody(turn: Turn, node: InterpretingNode, session: Session, *, lost: bool) 
                                                      Target(Endpoint.ENTER, state))
 
 
-def on_conference(turn: Turn, node: InterpretingNode) -> Result:
-    """Follow the room: the entity leaving ends the session; another party may be redialled."""
-    with contextlib.suppress(IvrError):
-        if turn.event.conference_event == "participant-leave":
-            _left(turn, node)
-        elif turn.event.conference_event == "conference-end":
-            session = session_of(turn)
-            if session is not None and session.status not in LIVE:
-                release(turn, session.conference or "")
-    return (), turn.state
-
-
-def _left(turn: Turn, node: InterpretingNode) -> None:
-    session = session_of(turn)
-    leg = leg_of(session, turn.event.call_sid) if session else None
-    if session is None or leg is None or leg.status == "moving" or session.status not in LIVE:
-        return
-    if leg.role == "entity":
-        close(turn, session)
-        return
-    if leg.outcome not in JOINED:
-        return
-    turn.services.need_sessions().update_leg(leg.call_sid, status="dropped", ended_at=turn.now)
-    if leg.role == "interpreter":
-        _interpreter_dropped(turn, node, session, leg)
-    elif leg.outcome != "rejoined":  # a migrant is redialled once; after that the others go on
-        call_migrant(turn, node, session, since=unix(turn.now))
-        _tell_live(turn, session, "entity", "tellentity", "m")
-        _tell_live(turn, session, "interpreter", "tellinterp", "m")
-
-
-def _interpreter_dropped(turn: Turn, node: InterpretingNode, session: Session, leg: Leg) -> None:
-    """Redial the same interpreter once, telling the entity; a second drop ends it."""
-    name = session.conference or ""
-    agent = None
-    if leg.outcome != "rejoined":  # still held by the room: the same interpreter
-        agent = turn.services.need_allocator().claim_interpreter(session.language, name,
-                                                                 turn.now)
-    if agent is None:
-        nobody(turn, node, session, lost=True)
-        return
-    turn.services.need_sessions().update_session(session.job, status="connecting",
-                                                 outcome="reconnecting")
-    _tell_live(turn, session, "entity", "tellentity", "i")
-    call_interpreter(turn, node, session.job, agent, (), unix(turn.now))
-
-
-def _live(session: Session, role: str) -> Leg | None:
-    """Return the party of this role who is in the room now."""
-    return next((leg for leg in session.legs if leg.role == role and leg.status not in ENDED
-                 and leg.status != "dropped" and (role == "entity" or leg.outcome in JOINED)),
-                None)
-
-
-def _tell_live(turn: Turn, session: Session, role: str, phase: str, dropped: str) -> None:
-    """Take a party out of the room to hear what happened; they rejoin after it."""
-    leg = _live(session, role)
-    if leg is None or not session.conference:
-        return
-    sessions = turn.services.need_sessions()
-    sessions.update_leg(leg.call_sid, status="moving")
-    request = Request(job=session.job, dropped=dropped)
-    state = CallState(turn.state.node, turn.state.lang, phase=phase, ref=request.encode())
-    try:
-        telephony = turn.services.need_telephony()
-        if role == "entity":
-            telephony.set_end_on_exit(session.conference, leg.call_sid, False)
-        telephony.redirect_call(leg.call_sid, Target(Endpoint.ENTER, state))
-    except IvrError:
-        sessions.update_leg(leg.call_sid, status="in-progress")
-
-
-def on_told(turn: Turn, node: InterpretingNode) -> Result:
-    """Say what happened to a party, then put the listener back in the room."""
-    is_entity = turn.state.phase == "tellentity"
-    langs = turn.langs if is_entity else staff_langs(turn)
-    speech = Speak(sp.say(langs, TOLD.get(Request.decode(turn.state.ref).dropped,
-                                          "stt.dropped_interpreter")))
-    try:
-        session = session_of(turn)
-        if session is None or session.status not in LIVE or not session.conference:
-            return (speech, Hangup()), turn.state
-        turn.services.need_sessions().update_leg(turn.event.call_sid, status="in-progress")
-    except IvrError:
-        return (speech, Hangup()), turn.state
-    back = room(turn, session.conference, session.job, entity=is_entity)
-    if is_entity:
-        return (speech, back), room_state(turn, session.job)
-    return (speech, back, Hangup()), turn.state
