@@ -32,10 +32,11 @@ def _register() -> None:
     from ivr.simulator.cli import call_command, scenarios_command
     from ivr.store.command import db
     from ivr.translations import translations
+    from ivr.web.console.command import console
     from ivr.web.serve import serve
     from ivr.worker_command import worker_command
 
-    for command in (call_command, check, db, entities, graph, languages, preview, prompts,
+    for command in (call_command, check, console, db, entities, graph, languages, preview, prompts,
                     scenarios_command, serve, translations, worker_command, *OPERATIONS):
         cli.add_command(command)
 

@@ -17,6 +17,9 @@ DEFAULTS: dict[str, Any] = {
     "TWILIO_ACCOUNT_SID": "",  # needed for REST calls (SMS)
     "IVR_VALIDATE_SIGNATURES": True,
     "IVR_PUBLIC_BASE_URL": "",  # https://ivr.example.pt when behind a proxy
+    "IVR_CONSOLE_USER": "",  # the web console's admin; empty: the console is off
+    "IVR_CONSOLE_PASSWORD_HASH": "",  # `ivr console hash-password` prints one; no default
+    "IVR_SECRET_KEY": "",  # signs console sessions; the same in every worker and instance
     "IVR_MENUS": "menus",
     "IVR_PROMPTS": "prompts",
     "IVR_LOCALES": "locales",

@@ -21,7 +21,7 @@ from ivr.clock import Clock, SystemClock
 from ivr.config import DEFAULTS, from_environ, sms_enabled
 from ivr.routing.allocation import StoreAllocator, roster_specs
 from ivr.store import SchemaOutdated, StoreError, open_store, settings_from
-from ivr.web import audio, errors, security, voice
+from ivr.web import audio, console, errors, security, voice
 from ivr.web.recorder import CallRecorder
 from ivr.web.reload import Reloader
 from ivr.web.runtime import RELOADER_KEY, RUNTIME_KEY, Runtime, build_runtime
@@ -49,6 +49,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, clock: Clock | N
     app.register_blueprint(voice.bp)
     app.register_blueprint(audio.bp)
     errors.init_app(app)
+    console.init_app(app)
     return app
 
 
