@@ -242,7 +242,8 @@ def _answer(rt: Runtime, state: CallState, kind: EventKind) -> Response:
                     reached.node, reached.lang, outcomes)
     if not has_effects and not services.used and kind not in UNCACHED:
         rt.answers.put(key, answer)
-    _record(rt, form, answer)
+    if kind not in UNCACHED:  # a status callback is news of a call, not a step it took
+        _record(rt, form, answer)
     return twiml_response(answer.xml)
 
 
