@@ -24,6 +24,7 @@ from flask import url_for
 from ivr.i18n import LANGUAGES
 from ivr.prompts import Prompt, Resolver
 from ivr.simulator.console import describe
+from ivr.simulator.targets import IN_PROCESS_BASE_URL
 from ivr.simulator.transcript import Notice, RequestRecord, Step
 
 AUDIO_PATH = re.compile(r"^/audio/(?P<lang>[A-Za-z_]+)/(?P<name>[A-Za-z0-9_.]+\.wav)$")
@@ -79,7 +80,8 @@ def _fields(item: Step | RequestRecord | Notice | str, resolver: Resolver) -> di
         path = parts.path + (f"?{parts.query}" if parts.query else "")
         return {"method": item.method, "url": path, "status": item.status,
                 "kind": str(item.kind)}
-    fields: dict[str, Any] = {"verb": item.verb, "text": describe(item)}
+    fields: dict[str, Any] = {"verb": item.verb,
+                              "text": describe(item).replace(IN_PROCESS_BASE_URL, "")}
     if item.verb == "Say":
         language = str(item.fields.get("language", ""))
         fields.update(text=str(item.fields.get("text", "")), language=language,

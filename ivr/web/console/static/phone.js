@@ -10,7 +10,7 @@
   const csrf = document.querySelector('meta[name="csrf-token"]').content;
   const $ = (id) => document.getElementById(id);
   const form = $("call-form"), events = $("events"), statusLine = $("status");
-  const typed = $("typed"), endLine = $("end"), language = $("language");
+  const typed = $("typed"), endLine = $("end"), language = $("language"), node = $("node");
   const keys = Array.from(document.querySelectorAll(".key"));
   const KEYS = "0123456789*#";
 
@@ -91,8 +91,9 @@
     if (list.length < shown) { events.textContent = ""; shown = 0; }
     list.slice(shown).forEach((event) => { events.append(eventItem(event)); });
     shown = list.length;
-    events.lastElementChild && events.lastElementChild.scrollIntoView({block: "nearest"});
+    events.scrollTop = events.scrollHeight;
     waiting = data.state === "waiting" ? data.waiting : null;
+    node.textContent = data.node || "—";
     const lang = data.language;
     language.textContent = "Language: ";
     const name = element("span", "", lang ? lang.name : "none chosen yet");
