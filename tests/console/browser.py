@@ -34,10 +34,6 @@ def missing_reason() -> str | None:
     if chromium_path() is None:
         return ("Chromium is not installed: `apt-get install chromium` (.ci/run does it) "
                 "or set IVR_TEST_CHROMIUM")
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "Playwright is not installed: pip install -e '.[test]'"
     return None
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
 
 from console.browser import (
     CHROMIUM_FLAGS,
@@ -27,8 +28,6 @@ from ivr.web import create_app
 
 REASON = missing_reason()
 pytestmark = pytest.mark.skipif(REASON is not None, reason=REASON or "")
-if REASON is None:
-    from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
 
 
 @pytest.fixture(scope="module")

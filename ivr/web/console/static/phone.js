@@ -124,10 +124,14 @@
         headers: {"Content-Type": "application/json", "Accept": "application/json",
                   "X-CSRF-Token": csrf},
         body: JSON.stringify(Object.assign({}, call, {inputs: inputs}))});
-      data = await response.json();
     } catch (error) {
       setStatus("The console could not be reached: " + error.message);
       return;
+    }
+    try {
+      data = await response.json();
+    } catch (error) {
+      data = {error: "The console answered " + response.status + " without a call."};
     }
     if (!response.ok) {
       setStatus(data.error || "The call failed.");
