@@ -35,6 +35,7 @@ from ivr.engine.interpreting.common import (
     retry,
     spaced,
     unavailable,
+    uncached,
 )
 from ivr.engine.interpreting.request import Request
 from ivr.engine.machine import Result, Turn
@@ -99,7 +100,7 @@ def on_when(turn: Turn, node: InterpretingNode) -> Result:
 
 
 def _ask_callto(turn: Turn, node: InterpretingNode, request: Request) -> Result:
-    turn.services.touched.append("caller")  # it speaks of this caller's number: never cached
+    uncached(turn)  # it reads out this caller's number
     number = callable_number(turn.event.caller.number)
     if number is None:
         speech = sp.say(turn.langs, "callback.enter")

@@ -106,6 +106,11 @@ def unavailable(turn: Turn) -> Result:
             Hangup()), turn.state
 
 
+def uncached(turn: Turn) -> None:
+    """Keep this answer out of the shell's cache: it depends on the caller or on a secret."""
+    turn.services.touched.append("personal")
+
+
 def release(turn: Turn, holder: str) -> None:
     """Free whoever ``holder`` claimed; a failing store only delays it (claims expire)."""
     with contextlib.suppress(IvrError):

@@ -27,6 +27,7 @@ from ivr.engine.interpreting.common import (
     repeat,
     request_of,
     retry,
+    uncached,
 )
 from ivr.engine.interpreting.connect import connect
 from ivr.engine.interpreting.request import MAX_ACCOUNT, Request
@@ -67,6 +68,7 @@ def on_account(turn: Turn, node: InterpretingNode) -> Result:
 
 def on_code(turn: Turn, node: InterpretingNode) -> Result:
     """Check the account and access code together; three failures in all, then help."""
+    uncached(turn)  # the answer's cache key would hold the access code
     rosters = turn.menu.rosters
     account = request_of(turn).account
     entity = check_access(rosters, account, turn.event.digits) if rosters else None
