@@ -7,7 +7,8 @@ Rules of this module:
   the two was wrong;
 - a successful sign-in starts a fresh session (a new CSRF token) and goes back to the page
   that asked for it, only ever a page of the console;
-- signing out is a POST (with its CSRF token), so no link or image can sign anyone out.
+- signing out is a POST (with its CSRF token), so no link or image can sign anyone out;
+- the logs say whether a failed sign-in used the admin's name, never what was typed.
 """
 
 from __future__ import annotations
@@ -49,12 +50,14 @@ def login() -> Any:
     store: SqlStore | None = rt.store
     keys = keys_for(request.remote_addr or "unknown", user)
     now = rt.clock.now()
-    wait = limiter().wait(store, keys, now) or limiter().attempt(store, keys, now)
+    wait = limiter().wait(store, keys, now)
+    if wait is None:
+        wait = limiter().attempt(store, keys, now)
     if wait is not None:
-        log.warning("console sign-in refused: too many attempts (user %r)", user[:40])
+        log.warning("console sign-in refused: too many attempts (%s)", _who(user))
         return _too_many(wait)
     if not settings().check(user, password):
-        log.warning("console sign-in failed (user %r)", user[:40])
+        log.warning("console sign-in failed (%s)", _who(user))
         message = "The user name or password is wrong."
         return render_template("console/login.html", next=target, error=message,
                                user=user), 401
@@ -69,6 +72,11 @@ def logout() -> Any:
     """End the session and go back to the sign-in page."""
     session.clear()
     return redirect(url_for("console.login"))
+
+
+def _who(user: str) -> str:
+    """Say whose name a sign-in used, without logging what was typed (maybe a password)."""
+    return "the admin's name" if user == settings().user else "not the admin's name"
 
 
 def _too_many(wait: timedelta) -> tuple[str, int, dict[str, str]]:
