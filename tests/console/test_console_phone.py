@@ -104,6 +104,23 @@ def test_hanging_up_ends_the_call(admin: FlaskClient) -> None:
     assert call["call"]["end"]["reason"] == "hangup"
 
 
+def test_words_answer_a_menu_that_listens_and_are_ignored_by_one_that_does_not(
+        admin: FlaskClient) -> None:
+    call = phone(admin, "say:English")
+    assert call["node"] == "language"
+    assert call["call"]["warnings"][-1]["message"] == \
+        "a Gather with input='dtmf' ignores Speech"
+
+
+def test_an_entity_says_the_language_it_needs(admin: FlaskClient) -> None:
+    signed_in = ("2", "2", "4021170#", "381578#")  # a sample entity (tests/routing)
+    listening = phone(admin, *signed_in, at="2026-12-02T10:00")
+    assert listening["waiting"]["speech"] is True
+    heard = phone(admin, *signed_in, "say:Ukrainian", at="2026-12-02T10:00")
+    assert ("en-GB", "You asked for Ukrainian.") in [(lang, text[:24]) for lang, text in
+                                                    said(heard)]
+
+
 def test_inputs_after_the_end_are_not_used(admin: FlaskClient) -> None:
     call = phone(admin, "2", "3", "1", "1", "5", "5")
     assert (call["state"], call["inputs_used"]) == ("ended", 4)

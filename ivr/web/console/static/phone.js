@@ -28,6 +28,9 @@
     $("silence").disabled = !live;
     $("silence").textContent = buffer ? "Send the keys typed" : "Stay silent";
     $("record").disabled = !(live && waiting.for === "recording");
+    const listens = live && waiting.for === "keys" && waiting.speech;
+    $("speech").disabled = !listens;
+    $("say").disabled = !listens;
     $("hangup").disabled = call === null;
     typed.textContent = buffer || "—";
   }
@@ -193,6 +196,11 @@
   });
   $("silence").addEventListener("click", () => { if (call && waiting) { answer(buffer); } });
   $("record").addEventListener("click", () => { if (call && waiting) { answer("record:5"); } });
+  $("speech-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const words = $("speech").value.trim();
+    if (call && waiting && words) { $("speech").value = ""; answer("say:" + words); }
+  });
   keys.forEach((button) => button.addEventListener("click", () => press(button.dataset.key)));
   $("show-requests").addEventListener("change", (event) => {
     events.classList.toggle("with-requests", event.target.checked);
