@@ -10,19 +10,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
 from ruamel.yaml import YAML
-from support import ROOT
+from support import ROOT, simulate
 
 from ivr.menu import load_menu
 from ivr.routing.allocation import roster_specs
-from ivr.simulator.actors import ScriptedActor, parse_reply
-from ivr.simulator.clock import parse_at
-from ivr.simulator.session import Setup, run_setup
 from ivr.simulator.transcript import CallResult
 from ivr.store import SqlStore, open_store
-from ivr.web import create_app
-from ivr.web.runtime import RUNTIME_KEY
 
 AT = "2026-12-09T15:30"
 MENU = load_menu(ROOT / "menus")
@@ -40,38 +34,15 @@ def phone_of(agent_id: str) -> str:
     return MENU.rosters.interpreters[agent_id].phone
 
 
-class _Helpline:
-    """The settings of the app the next simulated call builds, and the apps built."""
-
-    settings: dict[str, Any] = {}
-    built: list[Flask] = []
-
-
-def build_helpline(test_config: dict[str, Any] | None = None, *, clock: Any = None,
-                   twilio_http_client: Any = None) -> Flask:
-    """Build the helpline for the simulator with the current test's settings."""
-    app = create_app({**(test_config or {}), **_Helpline.settings}, clock=clock,
-                     twilio_http_client=twilio_http_client)
-    _Helpline.built.append(app)
-    return app
-
-
 def phone(tmp_path: Path, *inputs: str, at: str = AT, talk: float | None = 120,
           **options: Any) -> CallResult:
     """Phone the helpline as an entity who stays ``talk`` seconds once someone joins them.
 
     The call records, written behind the webhooks, are all in the store on return.
     """
-    _Helpline.settings = {"IVR_INSTANCE": str(tmp_path / "instance"),
-                          "IVR_FALLBACK_NUMBER": FALLBACK, **options.pop("settings", {})}
-    _Helpline.built.clear()
-    setup = Setup(at=parse_at(at), seed=5, app="stt_support:build_helpline", **options)
-    tester = ScriptedActor([parse_reply(value) for value in inputs], talk)
-    result = run_setup(setup, tester=tester)
-    for app in _Helpline.built:
-        recorder = app.extensions[RUNTIME_KEY].recorder
-        if recorder is not None:
-            recorder.flush()
+    settings = {"IVR_FALLBACK_NUMBER": FALLBACK, **options.pop("settings", {})}
+    result: CallResult = simulate(tmp_path, *inputs, at=at, talk=talk, settings=settings,
+                                  **{"seed": 5, **options})
     return result
 
 

@@ -64,17 +64,45 @@ def spoken_text(root: Any) -> str:
     return " ".join(text for _, text in spoken(root))
 
 
-def helpline_app(folder: Path, **settings: Any) -> str:
-    """Write an app factory with these settings for the simulator; return its spec.
+class Helpline:
+    """The settings of the app the next simulated call builds, and the apps it built."""
 
-    The simulator builds the app itself (``file.py:factory``), passing its clock and its
-    REST client; this factory adds the test's settings, such as a store of its own.
+    settings: dict[str, Any] = {}
+    built: list[Any] = []
+
+
+def build_helpline(test_config: dict[str, Any] | None = None, *, clock: Any = None,
+                   twilio_http_client: Any = None) -> Any:
+    """Build the helpline for the simulator (``support:build_helpline``) with the test's
+    settings, such as a store of its own."""
+    from ivr.web import create_app
+
+    app = create_app({**(test_config or {}), **Helpline.settings}, clock=clock,
+                     twilio_http_client=twilio_http_client)
+    Helpline.built.append(app)
+    return app
+
+
+def simulate(tmp_path: Path, *inputs: str, at: str, talk: float | None = None,
+             settings: dict[str, Any] | None = None, **options: Any) -> Any:
+    """Phone the real helpline through the simulator with a store of the test's own.
+
+    The call records, written behind the webhooks, are all in the store on return.
     """
-    path = folder / "helpline_app.py"
-    path.write_text(
-        "from ivr.web import create_app as base\n\n"
-        "def create_app(test_config=None, *, clock=None, twilio_http_client=None):\n"
-        f"    config = {{**(test_config or {{}}), **{settings!r}}}\n"
-        "    return base(config, clock=clock, twilio_http_client=twilio_http_client)\n",
-        encoding="utf-8")
-    return f"{path}:create_app"
+    from ivr.simulator.actors import ScriptedActor, parse_reply
+    from ivr.simulator.clock import parse_at
+    from ivr.simulator.session import Setup, run_setup
+    from ivr.web.runtime import RUNTIME_KEY
+
+    Helpline.settings = {"IVR_INSTANCE": str(tmp_path / "instance"), **(settings or {})}
+    Helpline.built.clear()
+    setup = Setup(at=parse_at(at), app="support:build_helpline", **{"seed": 3, **options})
+    tester = None if talk is None else ScriptedActor([parse_reply(v) for v in inputs], talk)
+    if tester is None:
+        setup = Setup(**{**setup.__dict__, "inputs": inputs})
+    result = run_setup(setup, tester=tester)
+    for app in Helpline.built:
+        recorder = app.extensions[RUNTIME_KEY].recorder
+        if recorder is not None:
+            recorder.flush()
+    return result

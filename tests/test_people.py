@@ -10,12 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from support import ROOT, helpline_app
+from support import ROOT, simulate
 
 from ivr.menu import load_menu
 from ivr.routing.shifts import available_ids
 from ivr.simulator.clock import parse_at
-from ivr.simulator.session import Setup, run_setup
 from ivr.simulator.transcript import CallResult
 from ivr.store import open_store
 
@@ -32,12 +31,13 @@ def operators(language: str, at: str = AT) -> list[str]:
     return [people[i].phone for i in ids]
 
 
-def phone(tmp_path: Path, *inputs: str, at: str = AT, **options: object) -> CallResult:
-    """Phone the helpline with a store of the test's own."""
-    app = helpline_app(tmp_path, IVR_INSTANCE=str(tmp_path / "instance"),
-                       IVR_FALLBACK_NUMBER="+351210000999")
-    setup = Setup(at=parse_at(at), inputs=inputs, seed=3, app=app, **options)  # type: ignore
-    return run_setup(setup)
+def phone(tmp_path: Path, *inputs: str, at: str = AT, settings: dict[str, str] | None = None,
+          **options: object) -> CallResult:
+    """Phone the helpline with a store of the test's own (its records written on return)."""
+    result: CallResult = simulate(
+        tmp_path, *inputs, at=at,
+        settings={"IVR_FALLBACK_NUMBER": "+351210000999", **(settings or {})}, **options)
+    return result
 
 
 def steps(result: CallResult, verb: str, leg: str | None = None) -> list[dict[str, object]]:
@@ -127,9 +127,8 @@ def test_a_callback_to_another_number_is_read_back(tmp_path: Path) -> None:
 
 
 def test_store_down_sends_the_caller_to_the_fallback_number(tmp_path: Path) -> None:
-    app = helpline_app(tmp_path, IVR_DATABASE_URL="postgresql://ivr@127.0.0.1:1/none",
-                       IVR_FALLBACK_NUMBER="+351210000999")
-    result = run_setup(Setup(at=parse_at(AT), inputs=("2", "1"), app=app, seed=4))
+    result = phone(tmp_path, "2", "1",
+                   settings={"IVR_DATABASE_URL": "postgresql://ivr@127.0.0.1:1/none"})
     text = said(result)
     assert "Sorry, we cannot put you through right now" in text
     assert [d["numbers"] for d in steps(result, "Dial")] == [["+351210000999"]]
