@@ -12,20 +12,15 @@ from __future__ import annotations
 
 import functools
 import io
-import os
-import secrets
 import threading
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
-import psycopg
 from flask import Flask
-from sqlalchemy import make_url
 from support import TOKEN, app_config, lisbon
 
 from ivr.attempts import ComebackSettings, comeback_settings
@@ -36,8 +31,7 @@ from ivr.simulator.rest.client import SimulatorHttpClient
 from ivr.simulator.simulator import Simulator
 from ivr.simulator.targets import DeferredApp
 from ivr.simulator.transport import WSGIApp, WSGITransport
-from ivr.store import SqlStore, migrations
-from ivr.store.engine import create_store_engine, database_url
+from ivr.store import SqlStore
 from ivr.web import create_app
 from ivr.web.runtime import RUNTIME_KEY
 from ivr.web.twilio_api import TwilioTelephony, make_client
@@ -48,8 +42,6 @@ BASE = "https://ivr.example.test"
 AT = lisbon("2026-12-09T15:30")  # a Wednesday: the LAM and the STT are open
 PERSON = "+351912345678"
 ENTITY = "+351213000123"
-POSTGRES_URL = os.environ.get("IVR_TEST_POSTGRES_URL",
-                              "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
 class ApiLog:
@@ -136,40 +128,4 @@ def shipped_menu() -> Menu:
     return load_menu(ROOT / "menus")
 
 
-@functools.cache
-def postgres_problem() -> str | None:
-    """Say why the test PostgreSQL server cannot be used, or None when it can."""
-    try:
-        with psycopg.connect(_libpq(POSTGRES_URL), connect_timeout=3):
-            return None
-    except psycopg.OperationalError as error:
-        return f"PostgreSQL at {make_url(POSTGRES_URL).render_as_string()} is unreachable: {error}"
 
-
-@contextmanager
-def postgres_store_url() -> Iterator[str]:
-    """Yield the URL of an empty schema of the test's own, upgraded; drop it afterwards."""
-    schema = f"t_{secrets.token_hex(6)}"
-    _admin(f"CREATE SCHEMA {schema}")
-    try:
-        url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
-        text = url.render_as_string(hide_password=False)
-        engine = create_store_engine(database_url(text, Path("unused")))
-        try:
-            migrations.upgrade(engine)
-        finally:
-            engine.dispose()
-        yield text
-    finally:
-        _admin(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
-
-
-def _admin(statement: str) -> None:
-    """Run one statement on the test server, outside any test's schema."""
-    with psycopg.connect(_libpq(POSTGRES_URL), autocommit=True, connect_timeout=3) as conn:
-        conn.execute(statement.encode())
-
-
-def _libpq(url: str) -> str:
-    """Turn a SQLAlchemy URL into one libpq understands."""
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)

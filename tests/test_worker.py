@@ -19,10 +19,10 @@ from comeback_support import (
     PERSON,
     Line,
     line,
-    postgres_problem,
-    postgres_store_url,
 )
 from freezegun import freeze_time
+from postgres_support import postgres_problem
+from postgres_support import upgraded_schema as postgres_store_url
 from support import ROOT, TOKEN, lisbon
 
 from ivr.attempts import Kind

@@ -15,8 +15,6 @@ import contextlib
 import math
 from dataclasses import replace
 
-import phonenumbers
-
 from ivr.engine import machine
 from ivr.engine import speech as sp
 from ivr.engine.actions import (
@@ -33,6 +31,7 @@ from ivr.engine.actions import (
     Target,
 )
 from ivr.engine.machine import Result, Turn, enter, failed, listen, then
+from ivr.engine.numbers import callable_number
 from ivr.engine.services import CALL_LIMIT_S, Agent
 from ivr.engine.state import CallState, EventKind
 from ivr.errors import IvrError
@@ -218,7 +217,7 @@ def _waited(turn: Turn) -> int:
 
 
 def _enter_callback(turn: Turn, node: CallbackNode) -> Result:
-    number = _callable(turn.event.caller.number)
+    number = callable_number(turn.event.caller.number)
     if turn.state.ref:
         speech = sp.say(turn.langs, "callback.check", {"phone": Phone(turn.state.ref)})
         return listen(turn, speech, timeout=node.timeout or CALLBACK_TIMEOUT), turn.state
@@ -248,10 +247,10 @@ def _on_callback_input(turn: Turn, node: CallbackNode) -> Result:
             return machine.enter(turn, turn.state.node, phase="")
         return failed(turn, node, "menu.invalid")
     if pressed == "1":
-        number = _callable(turn.event.caller.number)
+        number = callable_number(turn.event.caller.number)
         if number is not None:
             return _save_callback(turn, node, number)
-    keyed = _callable(pressed, region="PT")
+    keyed = callable_number(pressed, "PT")
     if keyed is None:
         return failed(turn, node, "callback.invalid")
     return enter_with_ref(turn, keyed)
@@ -261,19 +260,6 @@ def enter_with_ref(turn: Turn, ref: str) -> Result:
     """Come back to the same node carrying a reference (a number to confirm)."""
     moved = turn.moved(replace(turn.state, ref=ref, fails=0))
     return machine.ENTER["callback"](moved, turn.menu.node(turn.state.node))
-
-
-def _callable(number: str, region: str | None = None) -> str | None:
-    """Return a number we can call back in E.164, or None."""
-    if not number or len(number) > 20:
-        return None
-    try:
-        parsed = phonenumbers.parse(number, region)
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_valid_number(parsed):
-        return None
-    return str(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164))
 
 
 def _save_callback(turn: Turn, node: CallbackNode, number: str) -> Result:

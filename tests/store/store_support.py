@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-import functools
-import os
-import secrets
 import zlib
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import psycopg
-from sqlalchemy import make_url
+from postgres_support import POSTGRES_URL, admin, fresh_schema, postgres_problem
 
 from ivr.store import AgentSpec, SqlStore, migrations
 from ivr.store.engine import create_store_engine, database_url
 
-POSTGRES_URL = os.environ.get("IVR_TEST_POSTGRES_URL",
-                              "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 StoreFactory = Callable[..., SqlStore]  # opens a store on the test's database
 NOW = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)  # a Monday, 10:00 in Lisbon (UTC in winter)
 
@@ -60,34 +53,4 @@ def upgrade(database: Database) -> list[int]:
         engine.dispose()
 
 
-@functools.cache
-def postgres_problem() -> str | None:
-    """Say why the test PostgreSQL server cannot be used, or None when it can."""
-    try:
-        with psycopg.connect(_libpq(POSTGRES_URL), connect_timeout=3):
-            return None
-    except psycopg.OperationalError as error:
-        return f"PostgreSQL at {make_url(POSTGRES_URL).render_as_string()} is unreachable: {error}"
-
-
-@contextmanager
-def fresh_schema() -> Iterator[str]:
-    """Create an empty schema, yield a URL whose search_path is it, then drop it."""
-    schema = f"t_{secrets.token_hex(6)}"
-    admin(f"CREATE SCHEMA {schema}")
-    try:
-        url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
-        yield url.render_as_string(hide_password=False)
-    finally:
-        admin(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
-
-
-def admin(statement: str) -> None:
-    """Run one statement on the test server, outside any test's schema."""
-    with psycopg.connect(_libpq(POSTGRES_URL), autocommit=True, connect_timeout=3) as conn:
-        conn.execute(statement.encode())
-
-
-def _libpq(url: str) -> str:
-    """Turn a SQLAlchemy URL into one libpq understands."""
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+__all__ = ["POSTGRES_URL", "admin", "fresh_schema", "postgres_problem"]

@@ -26,7 +26,6 @@ from ivr.engine.interpreting.common import (
     ASKS,
     NUMBER_TIMEOUT,
     ask,
-    callable_number,
     directory,
     language_of,
     listen,
@@ -39,6 +38,7 @@ from ivr.engine.interpreting.common import (
 )
 from ivr.engine.interpreting.request import Request
 from ivr.engine.machine import Result, Turn
+from ivr.engine.numbers import callable_number
 from ivr.errors import IvrError
 from ivr.menu.model import InterpretingNode
 from ivr.prompts import Moment, Phone

@@ -15,8 +15,6 @@ import contextlib
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 
-import phonenumbers
-
 from ivr.engine import machine
 from ivr.engine import speech as sp
 from ivr.engine.actions import (
@@ -191,15 +189,3 @@ def repeat(turn: Turn, node: InterpretingNode) -> Result | None:
         return None
     return ask(turn, node, turn.state.phase, request_of(turn), fails=turn.state.fails)
 
-
-def callable_number(number: str, region: str | None = None) -> str | None:
-    """Return a number the helpline can call, in E.164, or None."""
-    if not number or len(number) > 20:
-        return None
-    try:
-        parsed = phonenumbers.parse(number, region)
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_valid_number(parsed):
-        return None
-    return str(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164))

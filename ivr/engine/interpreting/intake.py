@@ -16,7 +16,6 @@ from ivr.engine.interpreting.common import (
     ASKS,
     NUMBER_TIMEOUT,
     ask,
-    callable_number,
     directory,
     give_up,
     language_of,
@@ -32,6 +31,7 @@ from ivr.engine.interpreting.common import (
 from ivr.engine.interpreting.connect import connect
 from ivr.engine.interpreting.request import MAX_ACCOUNT, Request
 from ivr.engine.machine import Result, Turn
+from ivr.engine.numbers import callable_number
 from ivr.menu.model import InterpretingNode
 from ivr.prompts import Msg
 from ivr.routing.entities import check_access
