@@ -11,6 +11,7 @@ them; Babel's names that the file overrides are kept as extra names to recognise
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,7 @@ from babel import Locale, UnknownLocaleError
 
 from ivr.errors import Problem, Severity
 from ivr.hours import WeeklySchedule
+from ivr.i18n import formatting_locale
 from ivr.menu.loader import Document, Loc, read_document, validate
 from ivr.menu.roster_checks import RosterChecker, RosterDocs, parse_shifts, service_weeks
 from ivr.menu.roster_model import (
@@ -61,8 +63,13 @@ class SttLanguage:
     sample: bool = False
 
     def name(self, lang: str) -> str:
-        """Return the name in Portuguese for ``pt``/``pt_PT``, else in English."""
-        return self.name_pt if lang.lower().startswith("pt") else self.name_en
+        """Return the name in a caller's language: the file's Portuguese or English name, or
+        for other languages CLDR's name when Babel knows both languages, else English."""
+        if lang.lower().startswith("pt"):
+            return self.name_pt
+        if lang.lower().startswith("en") or self.babel is None:
+            return self.name_en
+        return _cldr_name(self.babel, lang) or self.name_en
 
 
 @dataclass(frozen=True)
@@ -173,6 +180,16 @@ def _display(folder: Path, filename: str) -> str:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
+
+
+@functools.lru_cache(maxsize=4096)
+def _cldr_name(code: str, lang: str) -> str | None:
+    """Return CLDR's name of locale ``code`` in the helpline language ``lang``, if any."""
+    try:
+        name = Locale.parse(code).get_display_name(formatting_locale(lang))
+    except (UnknownLocaleError, ValueError, TypeError, KeyError):
+        return None
+    return str(name) if name else None
 
 
 def babel_names(code: str) -> tuple[str, str] | None:
