@@ -48,8 +48,9 @@ def test_by_code_the_certified_interpreter_joins_and_the_session_is_recorded(
     with store_of(tmp_path) as store:
         (session,) = store.sessions()
         assert f"Your job number is {' '.join(session.job)}. Please note it down." in text
-        assert (f"an interpretation of Ukrainian for Hospital Distrital de Vale Fundo, job "
-                f"{' '.join(session.job)}. To accept it, press 1.") in heard_by_others(result)
+        assert (f"interpretação de Ucraniano para a entidade Hospital Distrital de Vale Fundo, "
+                f"referência {' '.join(session.job)}. Para aceitar, prima 1."
+                ) in heard_by_others(result)  # staff hear the flow's first language
         assert (session.status, session.outcome) == (SessionStatus.ENDED, "completed")
         assert (session.language, session.entity_account, session.interpreter_id) == (
             "ukrainian", ACCOUNT, "stt_005")

@@ -98,7 +98,7 @@ def test_a_dropped_interpreter_is_rung_again_and_the_entity_told(tmp_path: Path)
     assert placed(result) == [interpreter, interpreter]
     assert ("The interpreter's line has dropped. We are calling them back: please stay on "
             "the line.") in said(result)
-    assert "was cut off. To join it again, press 1." in heard_by_others(result)
+    assert "foi interrompida. Para voltar a entrar, prima 1." in heard_by_others(result)
     session = only_session(tmp_path)
     assert legs(session, "interpreter") == [("accepted", 1), ("rejoined", 1)]
     assert (session.status, session.outcome) == (SessionStatus.ENDED, "completed")
@@ -121,7 +121,7 @@ def test_a_dropped_migrant_is_rung_again_and_the_others_told(tmp_path: Path) -> 
                    dial=(f"{MIGRANT}=answer:talk=20,answer:talk=600",), dial_default=STAYS)
     assert placed(result) == [phone_of("stt_005"), MIGRANT, MIGRANT]
     assert "The migrant's line has dropped." in said(result)
-    assert "The migrant's line has dropped." in heard_by_others(result)
+    assert "A ligação do migrante caiu." in heard_by_others(result)  # said to staff
     assert legs(only_session(tmp_path), "migrant") == [("joined", 1), ("rejoined", 2)]
 
 

@@ -87,6 +87,8 @@ def _enqueue(turn: Turn, node: OperatorsNode) -> Result:
     state = replace(turn.state, ref="", fails=0, since=since)
     queue = queue_name(node, _language(turn))
     enqueue = Enqueue(queue, Target(Endpoint.WAIT, state), Target(Endpoint.QUEUE, state))
+    if turn.state.since:  # back in line after an operator who did not answer: no repeats
+        return (enqueue,), state
     return (Speak(sp.say(turn.langs, "queue.joining")), enqueue), state
 
 
