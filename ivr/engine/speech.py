@@ -217,7 +217,7 @@ def sms_lines(menu: Menu, entry_id: str, lang: str) -> tuple[Speech, ...]:
 
 
 def written_phone(number: str) -> str:
-    """Format a number for reading on a screen: +351 218 106 100."""
+    """Format a number for reading on a screen: +351 21 810 6100."""
     parsed = phonenumbers.parse(number, "PT")
     return str(phonenumbers.format_number(parsed,
                                           phonenumbers.PhoneNumberFormat.INTERNATIONAL))
