@@ -1,7 +1,8 @@
 """The console in a real browser: Debian's Chromium, driven by Playwright, against the app
 served on 127.0.0.1. Signing in, a call answered with the keypad and the keyboard, the
 prompts and the language they are in, a transfer at the end; a wrong password, the rate
-limit. Screenshots of the console go to docs/screenshots/ on every run."""
+limit. Screenshots of the console are taken on every run (docs/screenshots/ holds the
+last ones asked for with IVR_SCREENSHOTS)."""
 
 from __future__ import annotations
 
@@ -70,7 +71,7 @@ def page(browser: Browser) -> Iterator[Page]:
 
 
 def shoot(page: Page, name: str, **options: Any) -> None:
-    """Save a screenshot of the page in docs/screenshots/."""
+    """Save a screenshot of the page in the screenshots folder."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), animations="disabled", **options)
 
