@@ -3,6 +3,9 @@
 Each webhook hands its facts (a call started, a node reached, a language chosen, an outcome,
 the end) to a queue; one thread per process gathers them into batches and writes each batch
 in one transaction (``SqlStore.write_call_facts``). Rules:
+- the thread waits ``BATCH_DELAY_S`` after the first fact of a batch, so a busy line writes a
+  few large transactions a second rather than one per webhook (a record is at most that
+  late; ``flush`` does not wait for it);
 - a store failure is logged and the batch dropped: records must never stop a call;
 - the queue is bounded; under a long outage new facts are dropped, and counted;
 - the thread starts in the process that first records (gunicorn forks after loading the
@@ -23,7 +26,8 @@ from ivr.store import CallFacts, SqlStore
 
 log = logging.getLogger(__name__)
 QUEUE_SIZE = 20_000
-BATCH_SIZE = 500
+BATCH_SIZE = 2_000
+BATCH_DELAY_S = 1.0  # how long a batch gathers facts before it is written
 
 
 class CallRecorder:
@@ -35,6 +39,7 @@ class CallRecorder:
         self._queue: queue.Queue[tuple[str, tuple[object, ...]]] = queue.Queue(QUEUE_SIZE)
         self._pid = -1
         self._lock = threading.Lock()
+        self._gathering = threading.Event()  # set: a flush wants the batch written now
 
     def started(self, call_sid: str, line: str, caller: str, region: str | None,
                 at: datetime) -> None:
@@ -63,7 +68,9 @@ class CallRecorder:
         if self._pid == os.getpid():
             done = threading.Event()
             self._put("flush", (done,))
+            self._gathering.set()
             done.wait(timeout)
+            self._gathering.clear()
 
     def _put(self, kind: str, fact: tuple[object, ...]) -> None:
         """Queue one fact, starting this process's writer thread if needed."""
@@ -90,6 +97,8 @@ class CallRecorder:
         """Write batches until the process ends."""
         while True:
             batch = [self._queue.get()]
+            if batch[0][0] != "flush":
+                self._gathering.wait(BATCH_DELAY_S)
             while len(batch) < BATCH_SIZE:
                 try:
                     batch.append(self._queue.get_nowait())
