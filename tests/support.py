@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import socket
+import subprocess
 import tempfile
+import time
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from datetime import datetime
@@ -106,3 +109,26 @@ def simulate(tmp_path: Path, *inputs: str, at: str, talk: float | None = None,
         if recorder is not None:
             recorder.flush()
     return result
+
+
+def edit_admin_file(folder: Path, name: str, old: str, new: str) -> None:
+    """Replace one exact piece of text, which must occur once, in an admin file."""
+    path = folder / name
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{old!r} must occur once in {name}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def wait_listening(process: subprocess.Popen[str], port: int, what: str) -> None:
+    """Wait until a server started as ``process`` listens on 127.0.0.1:port."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(process.communicate()[0])
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.1)
+    process.kill()
+    raise AssertionError(f"{what} did not start listening")

@@ -11,12 +11,11 @@ claim, and its end releases it.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from comeback_support import AT, ENTITY, PERSON, line, shipped_menu
-from support import ROOT
+from support import edit_admin_file
 
 from ivr.errors import MenuError, Severity
 from ivr.menu import check_menu, load_menu
@@ -36,20 +35,9 @@ def operators(language: str) -> list[str]:
     return [people[i].phone for i in ids]
 
 
-@pytest.fixture
-def menus(tmp_path: Path) -> Path:
-    """A private copy of the shipped menus to edit."""
-    folder = tmp_path / "menus"
-    shutil.copytree(ROOT / "menus", folder)
-    return folder
-
-
 def edit(folder: Path, old: str, new: str) -> None:
     """Replace one exact piece of text in flow.yaml."""
-    path = folder / "flow.yaml"
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, f"{old!r} must occur once"
-    path.write_text(text.replace(old, new), encoding="utf-8")
+    edit_admin_file(folder, "flow.yaml", old, new)
 
 
 @pytest.mark.parametrize(("source", "service", "node", "then"), [

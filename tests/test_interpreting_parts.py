@@ -3,13 +3,12 @@ engine steps that need no simulation."""
 
 from __future__ import annotations
 
-import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
-from support import ROOT, lisbon, signed_post, twiml
+from support import ROOT, edit_admin_file, lisbon, signed_post, twiml
 
 from ivr.engine import CallState, Event, EventKind, Hangup, step
 from ivr.engine.actions import Conference, Endpoint, Gather, Target
@@ -58,20 +57,9 @@ def test_candidates_come_in_threes() -> None:
 # -- the node in flow.yaml ------------------------------------------------------------------
 
 
-@pytest.fixture
-def menus(tmp_path: Path) -> Path:
-    """A private copy of the shipped menus to break."""
-    folder = tmp_path / "menus"
-    shutil.copytree(ROOT / "menus", folder)
-    return folder
-
-
 def edit_flow(folder: Path, old: str, new: str) -> None:
     """Replace one exact piece of text in flow.yaml."""
-    path = folder / "flow.yaml"
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, old
-    path.write_text(text.replace(old, new), encoding="utf-8")
+    edit_admin_file(folder, "flow.yaml", old, new)
 
 
 @pytest.mark.parametrize(("old", "new", "path", "message"), [

@@ -2,31 +2,15 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from support import ROOT
+from support import edit_admin_file as edit
 
 from ivr.errors import MenuError, Problem, Severity
 from ivr.menu import check_menu, load_menu
 from ivr.menu.model import FICTIONAL_PREFIX
-
-
-@pytest.fixture
-def menus(tmp_path: Path) -> Path:
-    """A private copy of the shipped menus to break."""
-    folder = tmp_path / "menus"
-    shutil.copytree(ROOT / "menus", folder)
-    return folder
-
-
-def edit(folder: Path, name: str, old: str, new: str) -> None:
-    """Replace one exact piece of text in an admin file."""
-    path = folder / name
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, f"{old!r} must occur once in {name}"
-    path.write_text(text.replace(old, new), encoding="utf-8")
 
 
 def line_of(folder: Path, name: str, needle: str) -> int:

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 from flask import Flask
-from support import ROOT, TOKEN, app_config, signed_post, spoken_text, twiml
+from support import TOKEN, app_config, signed_post, spoken_text, twiml
 from test_serve import free_port, post, start, stop
 
 from ivr.web import create_app
@@ -18,14 +17,6 @@ from ivr.web import create_app
 CALLER = {"From": "+351912345678", "To": "+351808257257", "CallSid": "CA" + "6" * 32}
 OLD = "For citizen services, such as the contact centres, ePortugal and the Digital Mobile Key"
 NEW = "For citizen services and the Digital Mobile Key"
-
-
-@pytest.fixture
-def menus(tmp_path: Path) -> Path:
-    """A private copy of the menus to edit."""
-    folder = tmp_path / "menus"
-    shutil.copytree(ROOT / "menus", folder)
-    return folder
 
 
 def edit(path: Path, old: str, new: str) -> None:

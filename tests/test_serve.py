@@ -6,12 +6,11 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 import requests
-from support import ROOT, TOKEN
+from support import ROOT, TOKEN, wait_listening
 from twilio.request_validator import RequestValidator
 
 CALL = {"From": "+351912345678", "To": "+351808257257", "CallSid": "CA" + "4" * 32}
@@ -30,17 +29,8 @@ def start(port: int, instance: Path, env: dict[str, str]) -> subprocess.Popen[st
         [sys.executable, "-m", "ivr", "serve", "--port", str(port), "--workers", "2",
          "--instance", str(instance)],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(process.communicate()[0])
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return process
-        except OSError:
-            time.sleep(0.1)
-    process.kill()
-    raise AssertionError("ivr serve did not start listening")
+    wait_listening(process, port, "ivr serve")
+    return process
 
 
 @pytest.fixture

@@ -14,7 +14,6 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
@@ -24,6 +23,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import requests
 from store_support import Database, upgrade
+from support import ROOT, TOKEN, wait_listening
 from twilio.request_validator import RequestValidator
 
 from ivr.menu import load_menu
@@ -34,8 +34,6 @@ from ivr.simulator.targets import DeferredApp
 from ivr.simulator.transport import WSGITransport
 from ivr.store import SessionStatus, open_store
 
-ROOT = Path(__file__).resolve().parents[2]
-TOKEN = "test-auth-token-0123456789abcdef"
 NOW = datetime(2026, 12, 9, 11, 0, tzinfo=ZoneInfo("Europe/Lisbon"))
 AT = "datetime(2026, 12, 9, 11, 0, tzinfo=ZoneInfo('Europe/Lisbon'))"  # NOW, in the server
 NEPALI = {"stt_064", "stt_065", "stt_066"}
@@ -97,17 +95,8 @@ def serve(tmp_path: Path, database: Database, api: tuple[Simulator, str], port: 
     script.write_text(SERVER.format(config=config, at=AT, options=options), encoding="utf-8")
     process = subprocess.Popen([sys.executable, str(script)], cwd=ROOT, text=True,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(process.communicate()[0])
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return process
-        except OSError:
-            time.sleep(0.1)
-    process.kill()
-    raise AssertionError("gunicorn did not start listening")
+    wait_listening(process, port, "gunicorn")
+    return process
 
 
 def ask_together(port: int) -> list[requests.Response]:
