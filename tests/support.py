@@ -6,6 +6,7 @@ import socket
 import subprocess
 import tempfile
 import time
+import wave
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from datetime import datetime
@@ -132,3 +133,14 @@ def wait_listening(process: subprocess.Popen[str], port: int, what: str) -> None
             time.sleep(0.1)
     process.kill()
     raise AssertionError(f"{what} did not start listening")
+
+
+def write_wav(path: Path, seconds: float = 0.5) -> Path:
+    """Write a silent 8 kHz mono 16-bit recording, as an admin's prompt file would be."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(8000)
+        out.writeframes(b"\0\0" * int(8000 * seconds))
+    return path

@@ -8,11 +8,10 @@ English under another label. The closed message must read naturally in each lang
 from __future__ import annotations
 
 import shutil
-import wave
 from pathlib import Path
 
 import pytest
-from support import ROOT
+from support import ROOT, write_wav
 
 from ivr.i18n import LANGUAGES, speaking_language
 from ivr.menu import load_menu
@@ -78,13 +77,7 @@ def test_voiceless_languages_declare_their_fallback(code: str, fallback: str) ->
 def test_recorded_language_plays_its_recordings(tmp_path: Path) -> None:
     prompts = tmp_path / "prompts"
     shutil.copytree(ROOT / "prompts", prompts)
-    recording = prompts / "kea" / "transfer.connecting.wav"
-    recording.parent.mkdir(parents=True)
-    with wave.open(str(recording), "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(8000)
-        out.writeframes(b"\0\0" * 8000)
+    write_wav(prompts / "kea" / "transfer.connecting.wav", seconds=1.0)
     app = f"{tmp_path / 'app.py'}:create_app"
     (tmp_path / "app.py").write_text(
         "from ivr.web import create_app as base\n\n"

@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-import wave
 from pathlib import Path
 
 import pytest
 from flask import Flask
-from support import app_config, signed_post, twiml
+from support import app_config, signed_post, twiml, write_wav
 
 from ivr.web import create_app
-
-
-def write_wav(path: Path, seconds: float = 0.5) -> None:
-    """Write a silent 8 kHz mono recording."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with wave.open(str(path), "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(8000)
-        out.writeframes(b"\0\0" * int(8000 * seconds))
 
 
 @pytest.fixture

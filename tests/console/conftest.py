@@ -4,7 +4,6 @@ client, and prompts with two recordings so that calls play audio."""
 from __future__ import annotations
 
 import re
-import wave
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -12,7 +11,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from support import app_config
+from support import app_config, write_wav
 
 from ivr.clock import FixedClock
 from ivr.routing.entities import hash_code
@@ -25,16 +24,6 @@ SECRET = "console-test-secret-key-0123456789"
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)  # a Monday, 10:00 in Lisbon
 RECORDED = ("pt_PT", "greeting.welcome"), ("en", "greeting.welcome")
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"|name="csrf-token" content="([^"]+)"')
-
-
-def write_wav(path: Path, seconds: float = 0.3) -> None:
-    """Write a short silent 8 kHz mono recording."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with wave.open(str(path), "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(8000)
-        out.writeframes(b"\0\0" * int(8000 * seconds))
 
 
 def console_config(prompts: Path | None = None, **extra: Any) -> dict[str, Any]:
