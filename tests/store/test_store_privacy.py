@@ -60,9 +60,9 @@ def test_numbers_needed_to_call_back_are_kept_real(open_db: StoreFactory,
 
 @pytest.mark.parametrize(("value", "scrubbed"), [
     ("+351912345678", "+35191*****78"),
-    ("00351912345678", "003519******78"),
-    ("912345678", "912345*78"),
-    ("+2389912345", "+23899***45"),
+    ("00351912345678", "00**********78"),
+    ("912345678", "91*****78"),
+    ("+2389912345", "+2389****45"),
     ("012345", "012345"),  # a job number
     ("1234", "1234"),  # keys pressed
     ("stt-CA1", "stt-CA1"),
@@ -151,3 +151,16 @@ def test_purge_forgets_personal_data_past_the_retention(open_db: StoreFactory) -
         SessionStatus.ENDED, None, None)
     assert booked.migrant_number == CALLER
     assert store.purge(NOW + timedelta(days=31)) == 0
+
+
+@pytest.mark.parametrize(("number", "masked"), [
+    ("+351912345678", "+35191*****78"),
+    ("+380441234567", "+38044*****67"),
+    ("912345678", "91*****78"),
+    ("+2389912345", "+2389****45"),
+    ("+3519123", "+3****23"),
+    ("112", "***"),
+    ("", ""),
+])
+def test_a_masked_number_hides_at_least_half_of_it(number: str, masked: str) -> None:
+    assert Privacy().stored(number) == masked
