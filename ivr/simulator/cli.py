@@ -70,7 +70,8 @@ def _transcripts(path: str | None) -> dict[str, str]:
     "inputs",
     multiple=True,
     metavar="VALUE",
-    help="Answer the next Gather or Record: 2, 1150#, '' (silence), say:TEXT, record:SECONDS.",
+    help="Answer the next Gather or Record: 2, 1150#, '' (silence), say:TEXT, record:SECONDS, "
+    "hangup.",
 )
 @click.option(
     "--dial",

@@ -88,6 +88,8 @@ def describe(step: Step) -> str:
     if step.verb == "Play":
         text = f' "{f["text"]}"' if f.get("text") else ""
         return f"{f.get('url') or 'tones ' + str(f.get('digits'))}{text}"
+    if step.verb in {"Gather", "Record"} and f.get("hangup"):
+        return "the caller hung up"
     if step.verb == "Gather":
         heard = f.get("digits") or (f'"{f["speech"]}"' if f.get("speech") else "silence")
         where = f"→ {f['action']}" if f.get("action") else "(falls through)"
@@ -121,7 +123,8 @@ def _read(prompt: str) -> str | None:
 
 
 class ConsoleTester:
-    """The tester at the keypad: keys, ``say:TEXT``, ``record:SECONDS``; Enter is silence.
+    """The tester at the keypad: keys, ``say:TEXT``, ``record:SECONDS``, ``hangup``; Enter is
+    silence.
 
     At the end of input every further question hears silence, like scripted inputs.
     """
@@ -154,12 +157,13 @@ class ConsoleTester:
         if "speech" in prompt.modes:
             rules.append(f"say:TEXT in {prompt.language}")
         hint = ", ".join(rules) or "keys"
-        return self._ask(f"  keys? ({hint}; Enter = silence) ")
+        return self._ask(f"  keys? ({hint}; Enter = silence, hangup to hang up) ")
 
     def reply_to_record(self, prompt: RecordPrompt) -> Reply:
         """Ask how long the caller speaks after the beep."""
         return self._ask(
-            f"  recording? (record:SECONDS, say:TEXT; Enter = silence, max {prompt.max_length} s) "
+            f"  recording? (record:SECONDS, say:TEXT; Enter = silence, hangup to hang up; "
+            f"max {prompt.max_length} s) "
         )
 
 

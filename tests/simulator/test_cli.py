@@ -66,6 +66,16 @@ def test_enter_is_silence_and_the_end_of_input_too(runner: CliRunner) -> None:
     assert result.stdout.splitlines()[-1] == "Call ended: hangup"
 
 
+def test_typing_hangup_ends_the_call_at_the_keypad(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["call", *CLINIC], input="hangup\n")
+    assert result.exit_code == 0, result.output
+    assert "hangup to hang up" in result.stderr
+    lines = result.stdout.splitlines()
+    assert "Gather the caller hung up" in lines[-2]
+    assert lines[-1] == "Call ended: hangup"
+    assert "Adeus" not in result.stdout
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
