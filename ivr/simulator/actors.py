@@ -5,8 +5,8 @@ An ``--input`` value answers the next Gather or Record of the tester's leg:
 - ``2`` or ``1150#``: keys (0-9, ``*``, ``#``);
 - an empty string: silence;
 - ``say:TEXT``: speech (only heard by a Gather whose ``input`` includes ``speech``);
-- ``record:SECONDS`` or ``record:SECONDS:KEY``: a recording that long, ended by silence or
-  by KEY (at a Gather it is silence);
+- ``record:SECONDS``, ``record:SECONDS:KEY`` or ``record:SECONDS:hangup``: a recording that
+  long, ended by silence, by KEY, or by the caller hanging up (at a Gather it is silence);
 - ``hangup``: the person hangs up instead of answering.
 
 When scripted answers run out, every further Gather or Record hears silence.
@@ -46,7 +46,8 @@ class Silence:
 
 @dataclass(frozen=True)
 class Recorded:
-    """A recording of ``seconds``, ended by ``key`` or by silence when key is None."""
+    """A recording of ``seconds``, ended by ``key``, by silence when key is None, or by the
+    caller hanging up when key is ``"hangup"``."""
 
     seconds: float
     key: str | None = None
@@ -87,8 +88,11 @@ def _parse_recording(text: str) -> Recorded:
     except (IndexError, ValueError):
         seconds = -1.0
     key = parts[2] if len(parts) > 2 else None
-    if seconds < 0 or len(parts) > 3 or (key is not None and not _KEYS.fullmatch(key)):
-        raise SimulatorError(f"input {text!r} is not record:SECONDS or record:SECONDS:KEY")
+    is_key = key is None or key == "hangup" or _KEYS.fullmatch(key)
+    if seconds < 0 or len(parts) > 3 or not is_key:
+        raise SimulatorError(
+            f"input {text!r} is not record:SECONDS, record:SECONDS:KEY or record:SECONDS:hangup"
+        )
     return Recorded(seconds, key)
 
 

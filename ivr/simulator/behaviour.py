@@ -104,6 +104,17 @@ RECORD_DEFAULT_TIMEOUT_S: Final = 5  # [V]
 RECORD_DEFAULT_FINISH_ON_KEY: Final = "1234567890*#"  # [V]
 RECORD_DEFAULT_MAX_LENGTH_S: Final = 3600  # [V]
 BEEP_S: Final = 0.5  # length of the beep before recording; not in the reference
+#: ``Digits`` of a Record action when the caller hung up to end the recording. [K §3.13]
+RECORD_HANGUP_DIGITS: Final = "hangup"
+
+# -- A caller hanging up (§3.5, §3.7, §3.13) ----------------------------------------------------
+
+#: The caller's hangup still requests the action of a Dial, Enqueue or Record that was
+#: running, with this ``CallStatus``; the TwiML it answers is not run. [K §3.5 item 4, §3.13]
+ACTION_AFTER_HANGUP_CALL_STATUS: Final = "completed"
+#: ``DialCallStatus`` when the caller hangs up while the dialled parties still ring: they are
+#: cancelled, as with hangupOnStar before an answer. [unverified; §1.3 "canceled"]
+CALLER_HANGUP_RINGING_DIAL_STATUS: Final = "canceled"
 
 # -- Dial, Number, Queue noun (§3.5, §3.8) -----------------------------------------------------
 

@@ -85,7 +85,14 @@ def _transcripts(path: str | None) -> dict[str, str]:
     "--also",
     multiple=True,
     metavar="SPEC",
-    help="Another call into the app: 'after=60;from=NUMBER;input=1;talk=30'.",
+    help="Another call into the app: 'after=60;from=NUMBER;input=1;talk=30;hangup=90'.",
+)
+@click.option(
+    "--hangup-after",
+    type=float,
+    metavar="SECONDS",
+    help="The caller hangs up this long into the call, wherever it stands (ringing, "
+    "queue, conference, prompt).",
 )
 @click.option(
     "--max-steps",
@@ -118,6 +125,7 @@ def call_command(
     dial: tuple[str, ...],
     dial_default: str | None,
     also: tuple[str, ...],
+    hangup_after: float | None,
     max_steps: int,
     seed: int | None,
     fallback_url: str | None,
@@ -151,6 +159,7 @@ def call_command(
             fallback_url=fallback_url,
             status_callback=status_callback,
             also=also,
+            hangup_after=hangup_after,
             transcripts=_transcripts(transcripts),
             api_port=api_port,
         )

@@ -16,6 +16,7 @@ from ivr.simulator import behaviour, callbacks
 from ivr.simulator.bridge import DialResult, DialSpec
 from ivr.simulator.kernel import Event, Flow, Kernel
 from ivr.simulator.legs import Leg, StatusCallback
+from ivr.simulator.outcomes import unless_hung_up
 from ivr.simulator.sids import SidKind, Sids
 from ivr.simulator.twiml import text_of
 from ivr.simulator.waiting import play_wait_documents
@@ -235,7 +236,7 @@ def dial_conference(runner: LegRunner, spec: DialSpec, noun: ET.Element) -> Flow
     wait_url = noun.get("waitUrl")
     wait = (runner.resolve(wait_url), attrs.method("waitMethod")) if wait_url else None
     started = runner.world.kernel.now
-    how = yield from attend(runner, room, seat, wait)
+    how = (yield from unless_hung_up(attend(runner, room, seat, wait))) or "left"
     seconds = round(runner.world.kernel.now - started)
     status = behaviour.CONFERENCE_DIAL_STATUS
     left = how == "left" or (how == "kicked" and not behaviour.KICKED_PARTICIPANT_CONTINUES)

@@ -89,7 +89,8 @@ def describe(step: Step) -> str:
         text = f' "{f["text"]}"' if f.get("text") else ""
         return f"{f.get('url') or 'tones ' + str(f.get('digits'))}{text}"
     if step.verb in {"Gather", "Record"} and f.get("hangup"):
-        return "the caller hung up"
+        recorded = f"{f['recording_url']}, then " if f.get("recording_url") else ""
+        return f"{recorded}the caller hung up"
     if step.verb == "Gather":
         heard = f.get("digits") or (f'"{f["speech"]}"' if f.get("speech") else "silence")
         where = f"→ {f['action']}" if f.get("action") else "(falls through)"

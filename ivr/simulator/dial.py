@@ -16,7 +16,7 @@ from ivr.simulator import behaviour, conferences, queues
 from ivr.simulator.bridge import DialResult, DialSpec, bridge_seconds
 from ivr.simulator.kernel import Flow, Process
 from ivr.simulator.legs import CallStatus, Direction, Leg, StatusCallback
-from ivr.simulator.outcomes import Continue, Ended, Fetch, HungUp, Outcome
+from ivr.simulator.outcomes import Continue, Ended, Fetch, HungUp, Outcome, unless_hung_up
 from ivr.simulator.parties import Outcome as PartyOutcome
 from ivr.simulator.ringing import ring_party
 from ivr.simulator.transcript import CallEnd, EndReason
@@ -98,7 +98,7 @@ def finish(runner: LegRunner, spec: DialSpec, result: DialResult) -> Outcome:
         params |= {"DialCallSid": result.call_sid, "DialCallDuration": str(result.duration)}
     if result.caller_left:
         if spec.action:  # requested, but its TwiML cannot run: nobody is there [K §3.5]
-            runner.fetch(spec.action, spec.method, runner.params(params))
+            runner.request_after_hangup(spec.action, spec.method, params)
         return Ended.because(EndReason.HANGUP)
     if spec.action is None:
         return Continue()
@@ -112,6 +112,7 @@ def call_parties(runner: LegRunner, spec: DialSpec, parties: list[Party]) -> Flo
     runner.world.transcript.note(
         runner.leg.sid, f"dialling {', '.join(p.address for p in parties)} ({spec.timeout} s)"
     )
+    numbers = [party.address for party in parties]
     groups = [[party] for party in parties] if spec.sequential else [parties]
     attempts: list[Attempt] = []
     star_at: float | None = None
@@ -122,18 +123,23 @@ def call_parties(runner: LegRunner, spec: DialSpec, parties: list[Party]) -> Flo
         stars = [a.outcome.star_s for a in ringing if a.outcome.star_s is not None]
         if spec.hangup_on_star and stars and star_at is None:
             star_at = started + min(stars)
-        winner = yield from ring(runner, spec, ringing, star_at)
+        rung = yield from unless_hung_up(ring(runner, spec, ringing, star_at))
+        if rung is None:  # the caller hung up while their phones rang
+            status = behaviour.CALLER_HANGUP_RINGING_DIAL_STATUS
+            return DialResult(status, attempts[0].leg.sid, 0, False, True, numbers=numbers)
+        winner = rung.winner
         if winner is not None or any(a.result == "canceled" for a in ringing):
             break
-    numbers = [party.address for party in parties]
     first_sid = attempts[0].leg.sid
     if winner is None:
         return DialResult(_status(attempts), first_sid, 0, False, numbers=numbers)
     runner.leg.answer(world.kernel.now)  # with answerOnBridge, the call is answered only now
+    bridged_at = world.kernel.now
     try:
-        seconds, ender = yield from bridge_seconds(runner, spec, winner.leg, star_at)
-    finally:  # also when the REST API moves or ends the caller mid-call
+        talked = yield from unless_hung_up(bridge_seconds(runner, spec, winner.leg, star_at))
+    finally:  # also when the REST API moves the caller mid-call
         world.close_leg(winner.leg, CallEnd(EndReason.HANGUP))
+    seconds, ender = talked or (round(world.kernel.now - bridged_at), "caller")
     return DialResult(
         "completed", winner.leg.sid, seconds, True, ender == "caller", numbers=numbers
     )
@@ -154,10 +160,17 @@ def _attempt(runner: LegRunner, spec: DialSpec, party: Party) -> Attempt:
     return Attempt(party, outcome, leg)
 
 
+@dataclass(frozen=True)
+class Rung:
+    """How ringing a group went: the attempt whose party accepted, if any."""
+
+    winner: Attempt | None
+
+
 def ring(
     runner: LegRunner, spec: DialSpec, group: list[Attempt], star_at: float | None
-) -> Flow[Attempt | None]:
-    """Ring a group at once; return the first attempt whose party accepts."""
+) -> Flow[Rung]:
+    """Ring a group at once; the winner is the first attempt whose party accepts."""
     kernel = runner.world.kernel
     procs: dict[Process, Attempt] = {
         kernel.process(_ring_one(runner, spec, a), a.leg.label): a for a in group
@@ -171,12 +184,12 @@ def ring(
                 runner.world.transcript.note(runner.leg.sid, "the caller pressed *")
                 for proc in pending:
                     procs[proc].result = "canceled"
-                return None
+                return Rung(None)
             assert isinstance(fired, Process)
             pending.remove(fired)
             if procs[fired].result == "accepted":
-                return procs[fired]
-        return None
+                return Rung(procs[fired])
+        return Rung(None)
     finally:
         for proc in pending:
             proc.interrupt(HungUp())

@@ -2,7 +2,8 @@
 
 The wait URL's TwiML is fetched again each time it ends, until an agent leg dequeues the
 caller, a ``<Leave>`` or the REST API takes them out, or they hang up. Twilio requests the
-Enqueue action at once after Leave, and after the bridge when dequeued.
+Enqueue action at once after Leave, after the bridge when dequeued, and when the caller hangs
+up (``QueueResult=hangup``; what it answers is not run).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from ivr.simulator import behaviour
 from ivr.simulator.kernel import Flow, Interrupt, instant
-from ivr.simulator.outcomes import Continue, Ended, Fetch, HungUp, Left, Outcome
+from ivr.simulator.outcomes import Continue, Ended, Fetch, Left, Outcome, unless_hung_up
 from ivr.simulator.queues import Dequeue, Member, Queue
 from ivr.simulator.transcript import EndReason
 from ivr.simulator.twiml import Document, text_of
@@ -45,14 +46,14 @@ def enqueue(runner: LegRunner, verb: ET.Element) -> Flow[Outcome]:
     document = runner.doc
     wait = (runner.resolve(wait_url), attrs.method("waitUrlMethod")) if wait_url else None
     try:
-        outcome = yield from _hold(runner, queue, member, wait)
-    except Interrupt as interrupt:  # the REST API moved the call, or the caller hung up
-        result = "hangup" if isinstance(interrupt.cause, HungUp) else "redirected"
-        runner.step("Enqueue", queue=queue.name, result=result)
+        held = yield from unless_hung_up(_hold(runner, queue, member, wait))
+    except Interrupt:  # the REST API moved the call
+        runner.step("Enqueue", queue=queue.name, result="redirected")
         raise
     finally:
         queue.remove(member, kernel.now)
         runner.doc = document
+    outcome = "hangup" if held is None else held
     if isinstance(outcome, str):
         return _after(runner, queue, after, outcome, member)
     runner.step("Enqueue", queue=queue.name, result=_result_of(outcome))
@@ -135,14 +136,16 @@ def _after(
 ) -> Outcome:
     """Record the Enqueue and request its action, or fall through (§3.7)."""
     runner.step("Enqueue", queue=queue.name, result=result)
-    if result == "hangup":
-        return Ended.because(EndReason.HANGUP)
-    if after is None:
-        return Continue()
     params = {"QueueResult": result}
     if member is not None:
         waited = int(runner.world.kernel.now - member.enqueued_at)
         params |= {"QueueSid": queue.sid, "QueueTime": str(waited)}
+    if result == "hangup":  # the action is still requested; nobody is left to hear it
+        if after is not None:
+            runner.request_after_hangup(after[0], after[1], params)
+        return Ended.because(EndReason.HANGUP)
+    if after is None:
+        return Continue()
     return Fetch(after[0], after[1], params)
 
 

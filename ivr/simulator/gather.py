@@ -128,7 +128,11 @@ def _keys(runner: LegRunner, prompt: GatherPrompt, keys: str) -> Heard:
 
 
 def record(runner: LegRunner, verb: ET.Element) -> Flow[Outcome]:
-    """Record the caller; an empty recording falls through without a request (§3.13)."""
+    """Record the caller; an empty recording falls through without a request (§3.13).
+
+    A caller who hangs up to end the recording still gets the action requested, with
+    ``Digits=hangup``; the call is over by then, so its TwiML is not run.
+    """
     attrs = runner.attrs(verb)
     action = runner.resolve(attrs.optional("action") or runner.doc.url)
     max_length = attrs.integer("maxLength", behaviour.RECORD_DEFAULT_MAX_LENGTH_S)
@@ -140,17 +144,22 @@ def record(runner: LegRunner, verb: ET.Element) -> Flow[Outcome]:
     if isinstance(reply, HangingUp):
         runner.step("Record", recording_url=None, hangup=True)
         return Ended.because(EndReason.HANGUP)
+    hangs_up = isinstance(reply, Recorded) and reply.key == behaviour.RECORD_HANGUP_DIGITS
     if not isinstance(reply, Recorded | Speech) or _length(reply) <= 0:
+        if hangs_up:  # an empty recording: no request, and nobody left to go on with
+            runner.step("Record", recording_url=None, hangup=True)
+            return Ended.because(EndReason.HANGUP)
         yield runner.wait(behaviour.KEYPRESS_S if isinstance(reply, Keys) else timeout)
         runner.step("Record", recording_url=None)
         callbacks.recording_status(runner, verb, None)
         return Continue()
     seconds = min(_length(reply), float(max_length))
     key = reply.key if isinstance(reply, Recorded) and reply.key in set(finish) else None
-    yield runner.wait(seconds + (behaviour.KEYPRESS_S if key else timeout))
+    yield runner.wait(seconds + (0 if hangs_up else behaviour.KEYPRESS_S if key else timeout))
     sid = runner.world.sids.new(SidKind.RECORDING)
     recording = runner.world.keep_recording(sid, runner.leg.sid, seconds, reply.text)
-    runner.step("Record", recording_url=recording.url, duration=recording.duration)
+    ended = {"hangup": True} if hangs_up else {}
+    runner.step("Record", recording_url=recording.url, duration=recording.duration, **ended)
     callbacks.recording_status(runner, verb, recording)
     callbacks.transcription(runner, verb, recording)
     params = {
@@ -158,6 +167,10 @@ def record(runner: LegRunner, verb: ET.Element) -> Flow[Outcome]:
         "RecordingDuration": str(recording.duration),
         "RecordingSid": sid,
     }
+    if hangs_up:  # the action is still requested; what it answers cannot run (§3.13)
+        params["Digits"] = behaviour.RECORD_HANGUP_DIGITS
+        runner.request_after_hangup(action, attrs.method(), params)
+        return Ended.because(EndReason.HANGUP)
     if key:
         params["Digits"] = key
     return Fetch(action, attrs.method(), params)

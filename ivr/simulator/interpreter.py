@@ -78,6 +78,11 @@ class LegRunner:
         """Return the leg's parameters plus a verb's own."""
         return {**self.leg.params(), **(extra or {})}
 
+    def request_after_hangup(self, url: str, method: str, extra: Mapping[str, str]) -> None:
+        """Request an action the caller's hangup still triggers; its TwiML cannot run."""
+        params = self.params(extra) | {"CallStatus": behaviour.ACTION_AFTER_HANGUP_CALL_STATUS}
+        self.fetch(url, method, params)
+
     # -- the document loop -------------------------------------------------------------------
 
     def run(self, start: Fetch | Inline) -> Flow[CallEnd]:

@@ -9,8 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TypeVar
 
+from ivr.simulator.kernel import Flow, Interrupt
 from ivr.simulator.transcript import CallEnd, EndReason
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -64,3 +68,17 @@ class Redirected:
 @dataclass(frozen=True)
 class HungUp:
     """The call was hung up: by the REST API, or by the person on it."""
+
+
+def unless_hung_up(flow: Flow[T]) -> Flow[T | None]:
+    """Run ``flow``; return None instead when the person on the leg hangs up meanwhile.
+
+    The flow's own clean-up (its ``finally`` blocks) has run by then; a REST redirect still
+    propagates.
+    """
+    try:
+        return (yield from flow)
+    except Interrupt as interrupt:
+        if not isinstance(interrupt.cause, HungUp):
+            raise
+        return None

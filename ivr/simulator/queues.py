@@ -15,6 +15,7 @@ from ivr.simulator import behaviour
 from ivr.simulator.bridge import DialResult, DialSpec, bridge_seconds
 from ivr.simulator.kernel import Event, Flow, Kernel
 from ivr.simulator.legs import Leg
+from ivr.simulator.outcomes import unless_hung_up
 from ivr.simulator.sids import SidKind, Sids
 from ivr.simulator.twiml import text_of
 
@@ -131,7 +132,12 @@ def dial_queue(runner: LegRunner, spec: DialSpec, noun: ET.Element) -> Flow[Dial
         yield kernel.any_of([dequeue.connected, dequeue.ended])
         if dequeue.ended.triggered:
             return DialResult("completed", member.leg.sid, 0, False, queue=queue.name)
-        seconds, ender = yield from bridge_seconds(runner, spec, member.leg, None, dequeue.ended)
+        bridged_at = kernel.now
+        talked = bridge_seconds(runner, spec, member.leg, None, dequeue.ended)
+        seconds, ender = (yield from unless_hung_up(talked)) or (
+            round(kernel.now - bridged_at),
+            "caller",
+        )
         hung_up = {"party": member.leg.sid, "caller": runner.leg.sid}.get(ender)
     finally:
         if not dequeue.ended.triggered:

@@ -58,6 +58,7 @@ class Setup:
     fallback_url: str | None = None
     status_callback: str | None = None
     also: tuple[str, ...] = ()
+    hangup_after: float | None = None
     transcripts: Mapping[str, str] = field(default_factory=dict)
     api_port: int = 0
     base_dir: Path | None = None
@@ -91,6 +92,8 @@ def open_session(
         )
     if setup.max_steps < 1:
         raise SimulatorError("--max-steps must be at least 1")
+    if setup.hangup_after is not None and setup.hangup_after < 0:
+        raise SimulatorError("--hangup-after takes seconds from the start of the call, not less")
     deferred = DeferredApp()
     transport: Transport
     if setup.is_remote:
@@ -147,20 +150,25 @@ def plan_calls(session: Session, tester: Actor | None) -> tuple[CallPlan, list[C
         tester,
         fallback=fallback,
         status_callback=callback,
+        hangup_after_s=setup.hangup_after,
     )
     others = [parse_also(text, session.url, index) for index, text in enumerate(setup.also, 2)]
     return main, others
 
 
 def parse_also(text: str, url: str, index: int) -> CallPlan:
-    """Read ``--also "after=60;from=+351...;input=1;talk=30"``: another call into the app."""
+    """Read ``--also "after=60;from=+351...;input=1;talk=30;hangup=90"``: another call in.
+
+    ``talk`` is how long the person stays once connected to someone; ``hangup`` is when they
+    hang up, counted from the start of their call, wherever it stands.
+    """
     fields: dict[str, str] = {}
     replies = []
     for part in filter(None, (p.strip() for p in text.split(";"))):
         name, equals, value = part.partition("=")
-        if not equals or name not in {"after", "from", "to", "input", "talk", "url"}:
+        if not equals or name not in {"after", "from", "to", "input", "talk", "hangup", "url"}:
             raise SimulatorError(
-                f"--also part {part!r} is not after=, from=, to=, input=, talk= or url="
+                f"--also part {part!r} is not after=, from=, to=, input=, talk=, hangup= or url="
             )
         if name == "input":
             replies.append(parse_reply(value))
@@ -169,8 +177,9 @@ def parse_also(text: str, url: str, index: int) -> CallPlan:
     try:
         after = float(fields.get("after", "0"))
         talk = float(fields["talk"]) if "talk" in fields else 60.0
+        hangup = float(fields["hangup"]) if "hangup" in fields else None
     except ValueError:
-        raise SimulatorError(f"--also {text!r}: after= and talk= take seconds") from None
+        raise SimulatorError(f"--also {text!r}: after=, talk= and hangup= take seconds") from None
     return CallPlan(
         urljoin(url, fields.get("url", url)),
         fields.get("to", DEFAULT_TO),
@@ -178,6 +187,7 @@ def parse_also(text: str, url: str, index: int) -> CallPlan:
         actor=ScriptedActor(replies, talk),
         after_s=after,
         label=f"call {index}",
+        hangup_after_s=hangup,
     )
 
 

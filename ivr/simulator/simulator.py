@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from ivr.errors import SimulatorError
 from ivr.simulator.actors import Actor, ScriptedActor
 from ivr.simulator.clock import SimClock, real_now
-from ivr.simulator.kernel import Flow, Kernel
+from ivr.simulator.kernel import Flow, Kernel, Process
 from ivr.simulator.legs import Direction, Leg, StatusCallback, Target
 from ivr.simulator.media import MediaLibrary
 from ivr.simulator.outcomes import Fetch, HungUp
@@ -59,6 +59,8 @@ class CallPlan:
     fallback: Target | None = None
     status_callback: StatusCallback | None = None
     label: str = "caller"
+    #: The person hangs up this many seconds after the call began, wherever it stands.
+    hangup_after_s: float | None = None
 
 
 @dataclass
@@ -149,7 +151,22 @@ class Simulator:
             status_callback=plan.status_callback,
         )
         placed.leg = leg
-        self.world.run_twiml(leg, Fetch(plan.url, plan.method))
+        process = self.world.run_twiml(leg, Fetch(plan.url, plan.method))
+        if plan.hangup_after_s is not None:
+            self.world.kernel.process(
+                self._hang_up(leg, process, plan.hangup_after_s), f"{plan.label} hangs up"
+            )
+
+    def _hang_up(self, leg: Leg, process: Process, seconds: float) -> Flow[None]:
+        """Hang up ``leg`` after ``seconds`` unless its call has ended by then."""
+        kernel = self.world.kernel
+        timer = kernel.timeout(seconds)
+        fired = yield kernel.any_of([timer, process])
+        if fired is not timer:
+            kernel.cancel(timer)
+        elif process.is_alive:
+            self.world.transcript.note(leg.sid, "the caller hangs up")
+            process.interrupt(HungUp())
 
     def run(self) -> None:
         """Run until every leg has ended or the step limit stops the simulation."""

@@ -66,6 +66,24 @@ def test_enter_is_silence_and_the_end_of_input_too(runner: CliRunner) -> None:
     assert result.stdout.splitlines()[-1] == "Call ended: hangup"
 
 
+def test_hangup_after_ends_the_call_where_it_stands(runner: CliRunner) -> None:
+    args = ["call", *CLINIC, "--json", "--seed", "1", "--input", "1"]
+    whole = json.loads(runner.invoke(cli, args).stdout)
+    cut = runner.invoke(cli, [*args, "--hangup-after", "2"])
+    assert cut.exit_code == 0, cut.output
+    call = json.loads(cut.stdout)
+    assert call["end"] == {"reason": "hangup", "error_code": None}
+    assert whole["end"]["reason"] == "completed"
+    assert len(call["steps"]) < len(whole["steps"])
+
+
+def test_another_call_can_hang_up_too() -> None:
+    from ivr.simulator.session import parse_also
+
+    plan = parse_also("after=5;hangup=30;input=1", "https://ivr.localhost/voice", 2)
+    assert (plan.after_s, plan.hangup_after_s, plan.label) == (5.0, 30.0, "call 2")
+
+
 def test_typing_hangup_ends_the_call_at_the_keypad(runner: CliRunner) -> None:
     result = runner.invoke(cli, ["call", *CLINIC], input="hangup\n")
     assert result.exit_code == 0, result.output
@@ -88,7 +106,8 @@ def test_typing_hangup_ends_the_call_at_the_keypad(runner: CliRunner) -> None:
         (["--app", "no_such_module_here:app"], "cannot import no_such_module_here"),
         (["--app", "ivr.errors"], "must look like module:factory"),
         (["--max-steps", "0"], "--max-steps must be at least 1"),
-        (["--also", "after=soon"], "after= and talk= take seconds"),
+        (["--also", "after=soon"], "after=, talk= and hangup= take seconds"),
+        (["--hangup-after", "-1"], "--hangup-after takes seconds"),
     ],
 )
 def test_bad_arguments_give_one_sentence_and_exit_2(

@@ -6,7 +6,7 @@ from flask import Request, current_app
 from twilio.rest import Client
 from twilio.twiml.voice_response import VoiceResponse
 
-from .harness import Harness, said, steps, twiml
+from .harness import Harness, said, steps, twiml, verbs
 
 INTERPRETER = "+351210000150"
 
@@ -133,6 +133,10 @@ def test_a_caller_alone_in_a_room_hangs_up_when_nothing_else_can_happen() -> Non
     harness = Harness({"/voice": twiml(voice), "/after": _after})
     result = harness.call()
     assert result.end.reason == "hangup"
-    assert steps(result)[-1].verb == "Say"
+    assert verbs(result) == ["Say", "Dial"]  # the action's Say never plays: nobody is there
+    assert steps(result)[-1].fields["conference"] == "empty-room"
     assert (result.steps[-1].at - result.at).total_seconds() < 2
     assert harness.sim.world.conferences.find("empty-room").status == "completed"
+    after = harness.seen[-1]
+    assert after.path == "/after"
+    assert (after.form["CallStatus"], after.form["DialCallStatus"]) == ("completed", "answered")

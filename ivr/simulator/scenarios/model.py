@@ -7,6 +7,7 @@
       input: ["1", "2"]
       dial: {"+351210000101": "answer:1"}
       also: ["after=60; from=+351210000150; input=1"]
+      hangup-after: 120              # the caller hangs up 120 s into the call
     expect:
       steps:                         # in this order; other steps may come between
         - say: Bem-vindo             # a substring (any case), or {regex: ...}
@@ -82,6 +83,7 @@ class Call(_Strict):
     dial: dict[str, str] | list[str] = {}
     dial_default: str | None = None
     also: list[str] = []
+    hangup_after: float | None = Field(None, ge=0)
     max_steps: int = Field(DEFAULT_MAX_STEPS, ge=1)
     seed: int | None = None
     fallback_url: str | None = None

@@ -46,6 +46,7 @@ def setup_of(loaded: LoadedScenario) -> Setup:
         fallback_url=call.fallback_url,
         status_callback=call.status_callback,
         also=tuple(call.also),
+        hangup_after=call.hangup_after,
         transcripts=call.transcripts,
         base_dir=loaded.path.parent,
     )
@@ -54,6 +55,7 @@ def setup_of(loaded: LoadedScenario) -> Setup:
 #: The option a setup error is about, from how its sentence starts.
 _OPTIONS = {"--app": "app", "--at": "at", "--dial": "dial", "dial outcome": "dial"}
 _OPTIONS |= {"--also": "also", "input": "input", "--max-steps": "max-steps"}
+_OPTIONS |= {"--hangup-after": "hangup-after"}
 
 
 def _option(message: str) -> str:
