@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from stt_support import (
     AT,
     ENTITY,
@@ -138,3 +139,25 @@ def test_the_entity_leaving_ends_the_room_and_frees_the_interpreter(tmp_path: Pa
     with store_of(tmp_path) as store:
         (five,) = [a for a in store.agents(parse_at(AT)) if a.agent_id == "stt_005"]
         assert (five.claimed_by, five.calls_taken) == (None, 1)
+
+
+@pytest.mark.parametrize(("hangup_after", "in_room"), [
+    (145, False),  # the job number is being read at 2:25
+    (153, True),  # waiting in the room from about 2:27; stt_005 would answer at 2:37
+])
+def test_an_entity_hanging_up_before_anyone_answers_ends_the_session(
+        tmp_path: Path, hangup_after: float, in_room: bool) -> None:
+    result = phone(tmp_path, *UKRAINIAN_NOW, "#", dial_default="answer:1:ring=18:talk=600",
+                   hangup_after=hangup_after, status_callback="/voice/status")
+    assert placed(result) == [phone_of("stt_005")]  # rung, then cancelled; nobody else
+    rooms = [s.fields["conference"] for s in result.steps
+             if s.verb == "Dial" and s.leg == result.call_sid]
+    assert bool(rooms) is in_room
+    session = only_session(tmp_path)
+    assert (session.status, session.outcome) == (SessionStatus.ENDED, "abandoned")
+    assert session.started_at is None
+    assert {leg.role.value: leg.status for leg in session.legs} == {
+        "entity": "completed", "interpreter": "canceled"}
+    assert heard_by_others(result) == ""  # never whispered to
+    with store_of(tmp_path) as store:
+        assert all(agent.claimed_by is None for agent in store.agents(parse_at(AT)))

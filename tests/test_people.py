@@ -126,6 +126,46 @@ def test_a_callback_to_another_number_is_read_back(tmp_path: Path) -> None:
         assert [c.number for c in store.pending_callbacks()] == ["+351961234567"]
 
 
+def test_hanging_up_while_an_operator_rings_frees_them_and_rings_nobody_else(
+        tmp_path: Path) -> None:
+    first, second = operators("en")[:2]
+    result = phone(tmp_path, "2", "1", dial_default="answer:1:ring=10", hangup_after=85,
+                   status_callback="/voice/status")
+    dials = steps(result, "Dial")
+    assert [(d["numbers"], d["status"]) for d in dials] == [([first], "canceled")]
+    assert second not in str(result.requests)
+    with store_of(tmp_path) as store:
+        record = store.call(result.call_sid)
+        assert record is not None
+        assert (record.outcome, record.status) == ("abandoned", "completed")
+        assert all(a.state.value == "free" for a in store.agents(parse_at(AT)))
+
+
+def test_hanging_up_in_the_queue_is_counted_as_abandoned(tmp_path: Path) -> None:
+    result = phone(tmp_path, "2", "1", dial_default="decline", hangup_after=150,
+                   status_callback="/voice/status")
+    assert [e["result"] for e in steps(result, "Enqueue")][-1] == "hangup"
+    assert any("/voice/queue?" in r.url for r in result.requests[-3:])
+    with store_of(tmp_path) as store:
+        record = store.call(result.call_sid)
+        assert record is not None
+        assert record.outcome == "abandoned"
+        assert store.pending_callbacks() == []
+        assert all(a.state.value == "free" for a in store.agents(parse_at(AT)))
+
+
+def test_a_voicemail_ended_by_hanging_up_is_kept(tmp_path: Path) -> None:
+    result = phone(tmp_path, "1", "1", "1", "record:12:hangup", at="2026-12-25T10:00")
+    assert result.end.reason == "hangup"
+    assert "/voice/record?" in result.requests[-1].url
+    with store_of(tmp_path) as store:
+        (voicemail,) = store.voicemails()
+        assert (voicemail.duration_s, voicemail.language) == (12, "pt_PT")
+        record = store.call(result.call_sid)
+        assert record is not None
+        assert record.outcome == "voicemail"
+
+
 def test_store_down_sends_the_caller_to_the_fallback_number(tmp_path: Path) -> None:
     result = phone(tmp_path, "2", "1",
                    settings={"IVR_DATABASE_URL": "postgresql://ivr@127.0.0.1:1/none"})

@@ -42,6 +42,7 @@ WHISPER_TIMEOUT = 8  # seconds an operator has to press 1 during the whisper
 ACCEPT_KEY = "1"
 CALLBACK_TIMEOUT = 12
 QUEUE_FAILURES = frozenset({"queue-full", "error", "system-error"})
+ABANDONED = "abandoned"  # the caller hung up before anyone could take the call
 
 
 # -- operators --------------------------------------------------------------------------------
@@ -135,6 +136,8 @@ def _on_operator_dial_done(turn: Turn, node: OperatorsNode) -> Result:
         for agent in freed:
             _dispatch(turn, node, agent)
         return (Outcome(f"operator:{turn.state.ref}"), Hangup()), turn.state
+    if event.caller_gone:  # hung up while an operator's phone rang: nobody else is rung
+        return (Outcome(ABANDONED), Hangup()), turn.state
     tried = (*turn.state.tried, turn.state.ref) if turn.state.ref else turn.state.tried
     retry = turn.moved(replace(turn.state, tried=tried[-20:], ref=""))
     if len(tried) >= node.tries:
@@ -201,7 +204,9 @@ def _position_speech(turn: Turn, node: OperatorsNode, on_shift: int) -> tuple[Pr
 def _on_queue_done(turn: Turn, node: OperatorsNode) -> Result:
     """Decide what follows once the caller is out of the queue."""
     result = turn.event.queue_result
-    if result in {"hangup", "bridged", "redirected", "redirected-from-waiting-url"}:
+    if result == "hangup" or (turn.event.caller_gone and result != "bridged"):
+        return (Outcome(ABANDONED), Hangup()), turn.state
+    if result in {"bridged", "redirected", "redirected-from-waiting-url"}:
         return (), turn.state
     if result in QUEUE_FAILURES or _waited(turn) >= node.max_wait:
         return enter(turn, node.after_wait)

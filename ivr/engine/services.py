@@ -141,6 +141,10 @@ class Sessions(Protocol):
         """Return a session with its legs."""
         ...
 
+    def session_by_conference(self, conference: str) -> Session | None:
+        """Return the session held in a conference room, with its legs."""
+        ...
+
     def add_leg(self, job: str, role: Any, call_sid: str, number: str | None,
                 started_at: datetime | None, *, status: str = "initiated",
                 attempt: int = 1) -> bool:

@@ -124,3 +124,9 @@ class Event:
     average_queue_time: int = 0
     call_status: str = ""
     conference_event: str = ""  # participant-join, participant-leave, conference-end...
+
+    @property
+    def caller_gone(self) -> bool:
+        """Tell whether the caller hung up: Twilio still asks a Dial's, an Enqueue's or a
+        Record's action then, with the call completed, and runs nothing it answers."""
+        return self.call_status == "completed"

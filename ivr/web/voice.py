@@ -42,7 +42,7 @@ from ivr.engine import (
     recover,
     step,
 )
-from ivr.engine.interpreting import room_name
+from ivr.engine.interpreting import call_ended, room_name
 from ivr.errors import EngineError, IvrError
 from ivr.privacy import mask_number
 from ivr.prompts import Literal, Play
@@ -180,6 +180,8 @@ def status() -> Response:
             try:  # whoever the call held is free again, even if its Dial action never comes
                 for holder in (call_sid, room_name(call_sid)):
                     rt.allocator.release(holder, rt.clock.now())
+                if rt.store is not None:  # an entity gone before its room: nobody else rung
+                    call_ended(rt.menu, call_sid, rt.clock.now(), rt.services())
             except IvrError as exc:
                 log.warning("could not release the claims of call %s: %s", _call_sid(), exc)
         if rt.recorder is not None:
@@ -214,8 +216,10 @@ def _answer(rt: Runtime, state: CallState, kind: EventKind) -> Response:
     bridged = form.get("DialBridged", "true") != "false"
     minute = rt.clock.now().replace(second=0, microsecond=0)
     speech = form.get("SpeechResult", "")[:200]
-    key = (state, kind, digits, speech, dial_status, bridged, region, is_mobile, can_sms,
-           minute)
+    queue_result = form.get("QueueResult", "")[:40]
+    call_status = form.get("CallStatus", "")[:20]
+    key = (state, kind, digits, speech, dial_status, bridged, queue_result, call_status, region,
+           is_mobile, can_sms, minute)
     cached = rt.answers.get(key) if kind not in UNCACHED else None
     if cached is not None:
         _record(rt, form, cached)
@@ -225,10 +229,10 @@ def _answer(rt: Runtime, state: CallState, kind: EventKind) -> Response:
                   form.get("RecordingUrl", ""), _int(form, "RecordingDuration"),
                   call_sid=form.get("CallSid", "")[:64],
                   parent_call_sid=form.get("ParentCallSid", "")[:64], dial_bridged=bridged,
-                  queue_result=form.get("QueueResult", "")[:40],
+                  queue_result=queue_result,
                   queue_position=_int(form, "QueuePosition"), queue_time=_int(form, "QueueTime"),
                   average_queue_time=_int(form, "AvgQueueTime"),
-                  call_status=form.get("CallStatus", "")[:20],
+                  call_status=call_status,
                   conference_event=form.get("StatusCallbackEvent", "")[:40])
     services = rt.services()
     try:

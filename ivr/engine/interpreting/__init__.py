@@ -32,9 +32,12 @@ Rules of this package, beyond those of ``machine`` and ``people``:
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from ivr.engine import machine
 from ivr.engine.actions import Outcome
 from ivr.engine.interpreting import booking, connect, drops, intake, legs
+from ivr.engine.interpreting.calls import LIVE, close
 from ivr.engine.interpreting.common import (
     ASKS,
     ask,
@@ -45,11 +48,13 @@ from ivr.engine.interpreting.common import (
 )
 from ivr.engine.interpreting.request import Request
 from ivr.engine.machine import Handler, Result, Turn
-from ivr.engine.state import EventKind
+from ivr.engine.services import Services
+from ivr.engine.state import CallState, Event, EventKind
 from ivr.errors import EngineError, IvrError
+from ivr.menu import Menu
 from ivr.menu.model import InterpretingNode
 
-__all__ = ["register", "room_name"]
+__all__ = ["call_ended", "register", "room_name"]
 
 
 def _start(turn: Turn, node: InterpretingNode) -> Result:
@@ -111,6 +116,23 @@ def _on_silence(turn: Turn, node: InterpretingNode) -> Result:
         raise EngineError(f"node {turn.state.node!r} waits for nothing in phase "
                           f"{turn.state.phase!r}")
     return retry(turn, node, "menu.silence")
+
+
+def call_ended(menu: Menu, call_sid: str, now: datetime, services: Services) -> bool:
+    """Close the live session of an entity whose call ended before its room could.
+
+    The room's end closes a session; an entity who hangs up before joining it (while the
+    job number is read) leaves only their call's status callback. Closing hangs up the
+    interpreter or migrant still being rung, so nobody else is rung for a call that has
+    gone. Tell whether a session was closed.
+    """
+    session = services.need_sessions().session_by_conference(room_name(call_sid))
+    if session is None or session.status not in LIVE or session.entity_call_sid != call_sid:
+        return False
+    node = next(key for key, found in menu.flow.nodes.items() if found.kind == "interpreting")
+    event = Event(EventKind.LEG, call_sid=call_sid, call_status="completed")
+    close(Turn(menu, CallState(node), event, now, services), session)
+    return True
 
 
 def register() -> None:
