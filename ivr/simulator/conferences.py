@@ -194,6 +194,9 @@ def attend(runner: LegRunner, room: Room, seat: Seat, wait: tuple[str, str] | No
         if not room.is_started:
             music = play_wait_documents(runner, wait, _no_params, WAIT_URL_VERBS, False)
             yield kernel.any_of([room.started, participant.removed])
+            if music is not None:  # the wait music ends when the conference starts
+                music.interrupt("stop")
+                music = None
         if not participant.removed.triggered:
             talk = runner.leg.actor.talk_s
             timers = [kernel.timeout(talk)] if talk is not None else []  # None: stays on

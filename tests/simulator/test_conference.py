@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from email.utils import parsedate_to_datetime
+
 from flask import Request, current_app
 from twilio.rest import Client
 from twilio.twiml.voice_response import VoiceResponse
@@ -73,6 +75,19 @@ def test_a_conference_starts_with_two_and_ends_when_its_ender_leaves() -> None:
     assert said(result)[-1] == "Conference over: answered."
     assert "Please wait for the interpreter." in said(result)
     assert (dial.at - result.at).total_seconds() == 132
+
+
+def test_the_wait_music_stops_when_the_conference_starts() -> None:
+    harness = Harness(ROUTES, dial={INTERPRETER: "answer:ring=12:talk=120"})
+    result = harness.call()
+    start = next(e for e in _events(harness) if e["StatusCallbackEvent"] == "conference-start")
+    started = (parsedate_to_datetime(start["Timestamp"]) - result.at).total_seconds()
+    assert 12 <= started < 14  # when the interpreter answered
+    waits = [(s.at - result.at).total_seconds() for s in steps(result)
+             if s.verb in {"Say", "Pause"} and s.fields.get("text") != "Conference over: answered."]
+    assert waits  # the caller heard the wait URL while alone
+    assert max(waits) < started
+    assert sum(1 for seen in harness.seen if seen.path == "/wait") <= 3
 
 
 def _supervise(request: Request) -> VoiceResponse:
