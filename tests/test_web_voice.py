@@ -93,6 +93,28 @@ def test_tampered_state_in_the_url_is_refused(client: FlaskClient) -> None:
     assert response.status_code == 403
 
 
+@pytest.mark.parametrize("body", [
+    "CallSid=CA1&From=%2B351912345678&To=%2B351808257257",
+    "SpeechResult=ucraniano+por+favor&Confidence=0.9&Digits=",
+    "a=1&&b=&c&d=%C3%A9%20%2B+x&e=%ZZ&f=%E2%82&=v&g==h&a=2",
+    "Caller=client%3Aalice&CallerName=Jos%C3%A9+Mar%C3%ADa&x%2By=1%3D2",
+    "",
+])
+def test_the_form_parser_reads_what_parse_qsl_reads(body: str) -> None:
+    from urllib.parse import parse_qsl
+
+    from ivr.web.security import form_pairs
+
+    assert form_pairs(body) == parse_qsl(body, keep_blank_values=True)
+
+
+def test_encoded_repeated_and_blank_parameters_are_signed_as_sent(client: FlaskClient) -> None:
+    form = {**PORTUGUESE_MOBILE, "CallerName": "José María + filhos", "Digits": "",
+            "SpeechResult": "ucraniano; por favor & obrigado"}
+    assert signed_post(client, "/voice/incoming", form).status_code == 200
+    assert signed_post(client, "/voice/incoming", form, token="other").status_code == 403
+
+
 def test_public_base_url_is_what_twilio_signed() -> None:
     app = create_app(app_config(IVR_PUBLIC_BASE_URL="https://ivr.example.pt"))
     client = app.test_client()
