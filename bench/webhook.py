@@ -35,9 +35,14 @@ from twilio.request_validator import RequestValidator
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "bench-token-0123456789abcdef0123"
 HOST = "127.0.0.1"
-CALL = {"CallSid": "CA" + "5" * 32, "AccountSid": "AC" + "0" * 32, "From": "+351912345678",
-        "To": "+351808257257", "CallStatus": "in-progress", "ApiVersion": "2010-04-01",
-        "Direction": "inbound"}
+#: The parameters Twilio sends with every voice webhook (twiml-semantics §1.2).
+CALL = {"CallSid": "CA" + "5" * 32, "AccountSid": "AC" + "0" * 32, "ApiVersion": "2010-04-01",
+        "CallStatus": "in-progress", "Direction": "inbound", "CallToken": "",
+        "From": "+351912345678", "FromCity": "", "FromState": "", "FromZip": "",
+        "FromCountry": "PT", "Caller": "+351912345678", "CallerCity": "", "CallerState": "",
+        "CallerZip": "", "CallerCountry": "PT", "To": "+351808257257", "ToCity": "",
+        "ToState": "", "ToZip": "", "ToCountry": "PT", "Called": "+351808257257",
+        "CalledCity": "", "CalledState": "", "CalledZip": "", "CalledCountry": "PT"}
 
 BARE_APP = '''
 from flask import Flask, Response

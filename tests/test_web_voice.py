@@ -98,6 +98,7 @@ def test_tampered_state_in_the_url_is_refused(client: FlaskClient) -> None:
     "SpeechResult=ucraniano+por+favor&Confidence=0.9&Digits=",
     "a=1&&b=&c&d=%C3%A9%20%2B+x&e=%ZZ&f=%E2%82&=v&g==h&a=2",
     "Caller=client%3Aalice&CallerName=Jos%C3%A9+Mar%C3%ADa&x%2By=1%3D2",
+    "a=%2B351&b=a%2Bb%2B&c=%2b1&d=%2B%20&e=+%2B&f=%2B%2&g=%252B&h=%2B%2B%2B",
     "",
 ])
 def test_the_form_parser_reads_what_parse_qsl_reads(body: str) -> None:
@@ -106,6 +107,20 @@ def test_the_form_parser_reads_what_parse_qsl_reads(body: str) -> None:
     from ivr.web.security import form_pairs
 
     assert form_pairs(body) == parse_qsl(body, keep_blank_values=True)
+
+
+def test_the_validator_signs_a_form_as_twilio_s_own_code_does() -> None:
+    from twilio.request_validator import RequestValidator
+
+    from ivr.web.security import FormParams, Validator
+
+    form = FormParams({**PORTUGUESE_MOBILE, "CallerName": "José + filhos", "Digits": "",
+                       "SpeechResult": "ucraniano; por favor & obrigado", "Zz": "1", "aa": "2"})
+    url = "https://ivr.example.pt/voice/input?n=main&l=en"
+    assert Validator(TOKEN).compute_signature(url, form) == RequestValidator(
+        TOKEN).compute_signature(url, dict(form))
+    assert Validator(TOKEN).compute_signature(url, form) != RequestValidator(
+        "other").compute_signature(url, dict(form))
 
 
 def test_encoded_repeated_and_blank_parameters_are_signed_as_sent(client: FlaskClient) -> None:

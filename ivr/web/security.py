@@ -7,6 +7,8 @@ the one Twilio signed: set ``IVR_PUBLIC_BASE_URL`` to the public origin (and pat
 
 from __future__ import annotations
 
+import base64
+import hmac
 import logging
 from collections.abc import Mapping
 from typing import Any
@@ -34,7 +36,23 @@ def init_app(app: Flask) -> None:
         raise ConfigError("IVR_AUTH_TOKEN is not set: it is needed to check that webhooks "
                           "come from Twilio (or set IVR_VALIDATE_SIGNATURES=false for local "
                           "experiments)")
-    app.extensions[VALIDATOR_KEY] = RequestValidator(token)
+    app.extensions[VALIDATOR_KEY] = Validator(token)
+
+
+class Validator(RequestValidator):  # type: ignore[misc]  # twilio ships no type hints
+    """twilio's ``RequestValidator``, signing a parsed form in one pass.
+
+    For ``FormParams`` (one value per name, as Twilio sends them) the signed string is the
+    URL followed by each name and its value in name order, which is what the parent builds
+    through sets and sorted lists; anything else goes to the parent unchanged.
+    """
+
+    def compute_signature(self, uri: str, params: Any, algorithm: str | None = None) -> str:
+        """Return the base64 HMAC-SHA1 Twilio puts in X-Twilio-Signature."""
+        if algorithm is not None or type(params) is not FormParams:
+            return str(super().compute_signature(uri, params, algorithm))
+        signed = uri + "".join([name + params[name] for name in sorted(params)])
+        return base64.b64encode(hmac.digest(self.token, signed.encode(), "sha1")).decode()
 
 
 def public_url() -> str:
@@ -99,9 +117,16 @@ def form_pairs(body: str) -> list[tuple[str, str]]:
         if "%" in name or "+" in name:
             name = unquote_plus(name)
         if "%" in value or "+" in value:
-            value = unquote_plus(value)
+            value = _decoded(value)
         pairs.append((name, value))
     return pairs
+
+
+def _decoded(value: str) -> str:
+    """Decode one value; E.164 numbers (``%2B351…``) take a short cut."""
+    if "+" not in value and value.count("%") == value.count("%2B"):
+        return value.replace("%2B", "+")
+    return unquote_plus(value)
 
 
 def _read_body(environ: dict[str, Any]) -> bytes:
