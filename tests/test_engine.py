@@ -218,6 +218,14 @@ def test_transfer_failure_goes_to_the_fallback(status: str) -> None:
     assert state.node == "voicemail_offer"
 
 
+def test_a_caller_gone_before_the_transfer_answered_is_taken_nowhere() -> None:
+    actions, state = run("stt_desk", EventKind.DIAL_DONE, dial_status="canceled",
+                         call_status="completed")
+    assert actions[-1] == Hangup()
+    assert not any(isinstance(a, Dial | Gather | Record) for a in actions)
+    assert state.node == "stt_desk"
+
+
 def test_transfer_connected_hangs_up_quietly() -> None:
     actions, _ = run("stt_desk", EventKind.DIAL_DONE, dial_status="completed")
     assert actions == (Outcome("transferred:stt_desk"), Hangup())

@@ -120,7 +120,13 @@ def recover(menu: Menu, state: CallState, event: Event, now: datetime,
 
 
 def enter(turn: Turn, node_id: str, *, fails: int = 0, phase: str = "") -> Result:
-    """Arrive at a node and say what it says."""
+    """Arrive at a node and say what it says; a caller who has hung up arrives nowhere.
+
+    Twilio still asks a Dial's or an Enqueue's action after the caller hangs up but runs
+    nothing it answers, so no node is entered then: none claims a person or starts a call.
+    """
+    if turn.event.caller_gone:
+        return (Hangup(),), turn.state
     node = turn.menu.node(node_id)
     state = turn.state if node_id == turn.state.node else turn.state.at(node_id)
     moved = turn.moved(replace(state, node=node_id, fails=fails, phase=phase))

@@ -129,7 +129,10 @@ def call_ended(menu: Menu, call_sid: str, now: datetime, services: Services) -> 
     session = services.need_sessions().session_by_conference(room_name(call_sid))
     if session is None or session.status not in LIVE or session.entity_call_sid != call_sid:
         return False
-    node = next(key for key, found in menu.flow.nodes.items() if found.kind == "interpreting")
+    node = next((key for key, found in menu.flow.nodes.items() if found.kind == "interpreting"),
+                None)
+    if node is None:  # reloaded without the service: its claims are already released
+        return False
     event = Event(EventKind.LEG, call_sid=call_sid, call_status="completed")
     close(Turn(menu, CallState(node), event, now, services), session)
     return True
