@@ -1,13 +1,14 @@
 """Call detail records, written behind the webhook: the caller never waits for the database.
 
 Each webhook hands its facts (a call started, a node reached, a language chosen, an outcome,
-the end) to a queue; one thread per process gathers them into batches and writes each batch
-in one transaction (``SqlStore.write_call_facts``). Rules:
-- the thread waits ``BATCH_DELAY_S`` after the first fact of a batch, so a busy line writes a
-  few large transactions a second rather than one per webhook (a record is at most that
-  late; ``flush`` does not wait for it);
+the end) to an in-memory list; one thread per process wakes every ``BATCH_DELAY_S``, takes
+what has gathered and writes it in batches of one transaction each
+(``SqlStore.write_call_facts``). Rules:
+- handing a fact over is one append to a deque, with no lock and no wake-up: a busy line
+  writes a few large transactions a second rather than one per webhook, and a record is at
+  most that late (``flush`` wakes the thread at once and waits for it);
 - a store failure is logged and the batch dropped: records must never stop a call;
-- the queue is bounded; under a long outage new facts are dropped, and counted;
+- the list is bounded; under a long outage new facts are dropped, and counted;
 - the thread starts in the process that first records (gunicorn forks after loading the
   app, and threads do not survive a fork); ``flush`` waits until everything is written.
 """
@@ -17,17 +18,17 @@ from __future__ import annotations
 import atexit
 import logging
 import os
-import queue
 import threading
+from collections import deque
 from datetime import datetime
 
 from ivr.errors import IvrError
 from ivr.store import CallFacts, SqlStore
 
 log = logging.getLogger(__name__)
-QUEUE_SIZE = 20_000
+QUEUE_SIZE = 20_000  # facts waiting to be written; more are dropped
 BATCH_SIZE = 2_000
-BATCH_DELAY_S = 1.0  # how long a batch gathers facts before it is written
+BATCH_DELAY_S = 1.0  # how long facts gather before the thread writes them
 
 
 class CallRecorder:
@@ -36,10 +37,10 @@ class CallRecorder:
     def __init__(self, store: SqlStore) -> None:
         self.store = store
         self.dropped = 0
-        self._queue: queue.Queue[tuple[str, tuple[object, ...]]] = queue.Queue(QUEUE_SIZE)
+        self._facts: deque[tuple[str, tuple[object, ...]]] = deque()
         self._pid = -1
         self._lock = threading.Lock()
-        self._gathering = threading.Event()  # set: a flush wants the batch written now
+        self._wake = threading.Event()  # set: a flush wants what has gathered written now
 
     def started(self, call_sid: str, line: str, caller: str, region: str | None,
                 at: datetime) -> None:
@@ -67,44 +68,41 @@ class CallRecorder:
         """Wait until every fact handed over so far is written (or dropped)."""
         if self._pid == os.getpid():
             done = threading.Event()
-            self._put("flush", (done,))
-            self._gathering.set()
+            self._facts.append(("flush", (done,)))  # never dropped, however full
+            self._wake.set()
             done.wait(timeout)
-            self._gathering.clear()
 
     def _put(self, kind: str, fact: tuple[object, ...]) -> None:
         """Queue one fact, starting this process's writer thread if needed."""
         if self._pid != os.getpid():
             self._start()
-        try:
-            self._queue.put_nowait((kind, fact))
-        except queue.Full:
-            self.dropped += 1
-            if self.dropped % 1000 == 1:
-                log.error("call records are being dropped: the store is too slow or down")
+        if len(self._facts) < QUEUE_SIZE:
+            self._facts.append((kind, fact))  # atomic: webhooks on other threads may add too
+            return
+        self.dropped += 1
+        if self.dropped % 1000 == 1:
+            log.error("call records are being dropped: the store is too slow or down")
 
     def _start(self) -> None:
         """Start the writer thread once per process."""
         with self._lock:
             if self._pid == os.getpid():
                 return
-            self._queue = queue.Queue(QUEUE_SIZE)  # a forked copy's queue is not ours
+            self._facts = deque()  # a forked copy's facts are the parent's to write
+            self._wake = threading.Event()  # nor may its lock be left held by a parent thread
             threading.Thread(target=self._run, name="ivr-call-records", daemon=True).start()
             self._pid = os.getpid()
             atexit.register(self.flush, 2.0)
 
     def _run(self) -> None:
         """Write batches until the process ends."""
+        facts = self._facts
         while True:
-            batch = [self._queue.get()]
-            if batch[0][0] != "flush":
-                self._gathering.wait(BATCH_DELAY_S)
-            while len(batch) < BATCH_SIZE:
-                try:
-                    batch.append(self._queue.get_nowait())
-                except queue.Empty:
-                    break
-            self._write(batch)
+            self._wake.wait(BATCH_DELAY_S)
+            self._wake.clear()  # a flush after this point wakes the next round
+            while facts:
+                take = min(len(facts), BATCH_SIZE)
+                self._write([facts.popleft() for _ in range(take)])
 
     def _write(self, batch: list[tuple[str, tuple[object, ...]]]) -> None:
         """Write one batch; whoever waits on a flush is told afterwards."""
