@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 from store_support import NOW, later
 
-from ivr.store import SqlStore, StoreError, VoicemailStatus
-from ivr.store.calls import PATH_MAX
+from ivr.store import CallFacts, CallRecord, SqlStore, StoreError, VoicemailStatus
+from ivr.store.calls import PATH_FULL, PATH_MAX, PATH_SEPARATOR
 
 CALLER = "+351912345678"
 LINE = "+351218106191"
@@ -121,3 +122,73 @@ def test_times_in_another_zone_come_back_as_the_same_instant_in_utc(store: SqlSt
     assert record.started_at == summer
     assert record.started_at.utcoffset() is not None
     assert not record.started_at.utcoffset()
+
+
+def start(call_sid: str, at_s: float = 0) -> tuple[str, str, str, str, datetime]:
+    """The fact of a call's start, as the webhooks' recorder hands it over."""
+    return (call_sid, LINE, CALLER, "PT", later(at_s))
+
+
+def facts_of(record: CallRecord | None) -> tuple[object, ...]:
+    """What a batch may change in a call's record."""
+    assert record is not None
+    return (record.started_at, record.path, record.language, record.outcome, record.status)
+
+
+def test_a_batch_writes_new_and_earlier_calls_with_everything_it_knows(
+        store: SqlStore) -> None:
+    store.write_call_facts(CallFacts(started=[start("CA1")], reached=[("CA1", "language")]))
+    store.write_call_facts(CallFacts(
+        started=[start("CA2", 5)],
+        reached=[("CA2", "language"), ("CA1", "main"), ("CA2", "main"), ("CA1", "stt")],
+        languages={"CA1": "uk", "CA2": "wo"}, outcomes={"CA1": "interpreter"},
+        ended=[("CA1", later(60), 60, "completed")]))
+    assert facts_of(store.call("CA1")) == (NOW, ("language", "main", "stt"), "uk",
+                                           "interpreter", "completed")
+    assert facts_of(store.call("CA2")) == (later(5), ("language", "main"), "wo", None, None)
+    store.write_call_facts(CallFacts(outcomes={"CA2": "voicemail"}))  # nothing else changes
+    store.write_call_facts(CallFacts(reached=[("CA2", "voicemail")]))
+    assert facts_of(store.call("CA2")) == (later(5), ("language", "main", "voicemail"), "wo",
+                                           "voicemail", None)
+
+
+def test_a_start_repeated_in_a_batch_or_a_later_one_keeps_the_first_record(
+        store: SqlStore) -> None:
+    store.write_call_facts(CallFacts(started=[start("CA1"), start("CA1", 2)],
+                                     reached=[("CA1", "language")], languages={"CA1": "en"}))
+    store.write_call_facts(CallFacts(started=[start("CA1", 9)], reached=[("CA1", "main")],
+                                     outcomes={"CA1": "operator"}))
+    store.write_call_facts(CallFacts(started=[start("CA1", 12)]))
+    assert facts_of(store.call("CA1")) == (NOW, ("language", "main"), "en", "operator", None)
+    assert len(store.recent_calls()) == 1
+
+
+def test_a_batch_for_an_unknown_call_adds_nothing(store: SqlStore) -> None:
+    store.write_call_facts(CallFacts(reached=[("CA9", "main")], languages={"CA9": "uk"},
+                                     ended=[("CA9", NOW, 3, "completed")]))
+    assert store.recent_calls() == []
+
+
+@pytest.mark.parametrize("per_batch", [1, 7, 1000])
+def test_a_path_written_in_batches_stops_at_its_bound(store: SqlStore, per_batch: int) -> None:
+    nodes = [f"n{number}" for number in range(PATH_MAX // 3)]  # about twice the bound
+    store.call_started("CA1", LINE, CALLER, "PT", NOW)
+    for node in nodes:
+        store.call_path("CA1", node)
+    node_by_node = store.call("CA1")
+    assert node_by_node is not None
+    store.write_call_facts(CallFacts(started=[start("CA2")]))
+    for first in range(0, len(nodes), per_batch):
+        store.write_call_facts(CallFacts(reached=[("CA2", n) for n in nodes[first:][:per_batch]]))
+    store.write_call_facts(CallFacts(started=[start("CA3")], reached=[("CA3", n) for n in nodes]))
+    for call_sid in ("CA2", "CA3"):
+        record = store.call(call_sid)
+        assert record is not None
+        *kept, last = record.path
+        assert (kept, last) == (nodes[:len(kept)], PATH_FULL)
+        assert len(PATH_SEPARATOR.join(kept)) <= PATH_MAX
+        # the nodes of one batch that would cross the bound are left out together
+        assert len(node_by_node.path) - per_batch <= len(record.path) <= len(node_by_node.path)
+    record = store.call("CA2" if per_batch == 1 else "CA3")
+    assert record is not None
+    assert record.path == node_by_node.path
