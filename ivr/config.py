@@ -17,6 +17,7 @@ DEFAULTS: dict[str, Any] = {
     "TWILIO_ACCOUNT_SID": "",  # needed for REST calls (SMS)
     "IVR_VALIDATE_SIGNATURES": True,
     "IVR_PUBLIC_BASE_URL": "",  # https://ivr.example.pt when behind a proxy
+    "IVR_PROXY_HOPS": "0",  # reverse proxies in front whose X-Forwarded-For is trusted
     "IVR_CONSOLE_USER": "",  # the web console's admin; empty: the console is off
     "IVR_CONSOLE_PASSWORD_HASH": "",  # `ivr console hash-password` prints one; no default
     "IVR_SECRET_KEY": "",  # signs console sessions; the same in every worker and instance
@@ -65,6 +66,16 @@ def parse_bool(key: str, value: str) -> bool:
     if text in _FALSE:
         return False
     raise ConfigError(f"{key} must be true or false, not {value!r}")
+
+
+def proxy_hops(config: Mapping[str, Any]) -> int:
+    """Read IVR_PROXY_HOPS: how many reverse proxies each append the client's address to
+    X-Forwarded-For before a request reaches the app (0: clients reach it directly)."""
+    value = str(config.get("IVR_PROXY_HOPS", DEFAULTS["IVR_PROXY_HOPS"])).strip() or "0"
+    if not value.isdigit():
+        raise ConfigError(f"IVR_PROXY_HOPS must be the number of proxies in front of the app "
+                          f"(0 when clients reach it directly), not {value!r}")
+    return int(value)
 
 
 def sms_enabled(config: Mapping[str, Any]) -> bool:

@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ivr.clock import Clock, SystemClock
-from ivr.config import DEFAULTS, from_environ, sms_enabled
+from ivr.config import DEFAULTS, from_environ, proxy_hops, sms_enabled
 from ivr.routing.allocation import StoreAllocator, roster_specs
 from ivr.store import SchemaOutdated, StoreError, open_store, settings_from
 from ivr.web import audio, console, errors, security, voice
@@ -39,6 +40,9 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, clock: Clock | N
     app.config.update(from_environ(os.environ))
     if test_config is not None:
         app.config.update(test_config)
+    hops = proxy_hops(app.config)
+    if hops:  # the client's address, as the nearest proxy saw it; nothing else is taken
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops)  # type: ignore[method-assign]
     security.init_app(app)
     client = make_client(app.config, twilio_http_client)
     messenger = TwilioMessenger(client) if client and sms_enabled(app.config) else None

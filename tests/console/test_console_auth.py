@@ -20,6 +20,7 @@ from console.conftest import (
     sign_in,
 )
 from ivr.clock import FixedClock
+from ivr.errors import ConfigError
 from ivr.routing.entities import hash_code
 from ivr.web import create_app
 
@@ -211,6 +212,38 @@ def test_signing_in_clears_the_failures(fresh_app: Flask) -> None:
     again = from_address(fresh_app, "203.0.113.30")
     assert [fail(again) for _ in range(5)] == [401] * 5
     assert sign_in(again).status_code == 429
+
+
+def through_proxy(app: Flask, forwarded: str) -> FlaskClient:
+    """A test client behind a reverse proxy at 10.0.0.2, which forwards ``forwarded``."""
+    client = from_address(app, "10.0.0.2")
+    client.environ_base["HTTP_X_FORWARDED_FOR"] = forwarded
+    return client
+
+
+def test_behind_a_trusted_proxy_each_client_has_a_limit_of_its_own(prompts: Any) -> None:
+    app = create_app(console_config(prompts, IVR_PROXY_HOPS="1"), clock=FixedClock(NOW))
+    client = through_proxy(app, "203.0.113.60")
+    assert [fail(client, f"user{n}") for n in range(5)] == [401] * 5
+    assert sign_in(client).status_code == 429
+    # a client cannot forge its way out: the proxy appends the address it saw
+    assert sign_in(through_proxy(app, "198.51.100.1, 203.0.113.60")).status_code == 429
+    assert sign_in(through_proxy(app, "203.0.113.61")).status_code == 302
+
+
+def test_without_a_trusted_proxy_x_forwarded_for_is_ignored(fresh_app: Flask) -> None:
+    clients = [through_proxy(fresh_app, f"203.0.113.{n}") for n in range(70, 76)]
+    assert [fail(c, f"user{n}") for n, c in enumerate(clients[:5])] == [401] * 5
+    assert sign_in(clients[5]).status_code == 429  # they all are 10.0.0.2
+
+
+@pytest.mark.parametrize("value", ["one", "-1", "1.5"])
+def test_a_bad_number_of_proxies_is_refused_in_one_sentence(value: str) -> None:
+    with pytest.raises(ConfigError) as refused:
+        create_app(console_config(IVR_PROXY_HOPS=value))
+    assert str(refused.value) == (
+        f"IVR_PROXY_HOPS must be the number of proxies in front of the app (0 when clients "
+        f"reach it directly), not {value!r}")
 
 
 def test_every_app_on_the_store_counts_the_same_attempts(prompts: Any) -> None:
