@@ -133,6 +133,11 @@ WHISPER_DECLINE_DIAL_STATUS: Final = "completed"
 CONFERENCE_DIAL_STATUS: Final = "answered"
 #: ``<Dial><Queue>`` on an empty queue waits the Dial timeout, then: [K §3.8, open §10]
 EMPTY_QUEUE_DIAL_STATUS: Final = "no-answer"
+#: An agent who hangs up while the dequeued caller still hears the Queue ``url``, before the
+#: bridge: the agent's Dial action is still requested (``CallStatus=completed``), with this
+#: status and ``DialBridged=false``; the caller was answered long before, so not
+#: ``canceled``. [unverified; as WHISPER_DECLINE_DIAL_STATUS]
+AGENT_HANGUP_BEFORE_BRIDGE_DIAL_STATUS: Final = "completed"
 #: Outcome of a dialled number the tester did not script, in a scripted run.
 SCRIPTED_DIAL_DEFAULT: Final = "answer"
 

@@ -129,7 +129,10 @@ def dial_queue(runner: LegRunner, spec: DialSpec, noun: ET.Element) -> Flow[Dial
     member.dequeued.succeed(dequeue)
     hung_up: str | None = runner.leg.sid  # if the agent leaves early, it hung up
     try:
-        yield kernel.any_of([dequeue.connected, dequeue.ended])
+        fired = yield from unless_hung_up(_first_of(kernel, [dequeue.connected, dequeue.ended]))
+        if fired is None:  # the agent hung up while the caller heard the Queue url
+            status = behaviour.AGENT_HANGUP_BEFORE_BRIDGE_DIAL_STATUS
+            return DialResult(status, member.leg.sid, 0, False, True, queue=queue.name)
         if dequeue.ended.triggered:
             return DialResult("completed", member.leg.sid, 0, False, queue=queue.name)
         bridged_at = kernel.now
@@ -144,3 +147,9 @@ def dial_queue(runner: LegRunner, spec: DialSpec, noun: ET.Element) -> Flow[Dial
             dequeue.ended.succeed(hung_up)
     left = ender == "caller"
     return DialResult("completed", member.leg.sid, seconds, True, left, queue=queue.name)
+
+
+def _first_of(kernel: Kernel, events: list[Event]) -> Flow[Event]:
+    """Wait for the first of ``events``."""
+    fired: Event = yield kernel.any_of(events)
+    return fired

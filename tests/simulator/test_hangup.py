@@ -161,3 +161,33 @@ def test_hung_up_is_the_interrupt_the_rest_api_uses_too() -> None:
     result = harness.call(others=[supervisor])
     assert result.end.reason == "hangup"
     assert _form(harness, "/after")["DialCallStatus"] == "canceled"
+
+
+def test_an_agent_hanging_up_before_the_queue_bridge_still_asks_its_dial_action() -> None:
+    def caller(response: VoiceResponse) -> None:
+        response.enqueue("support", action="/queue-done", wait_url="/hold")
+
+    def agent(response: VoiceResponse) -> None:
+        response.dial(action="/agent-done", timeout=20).queue("support", url="/connecting")
+
+    routes = {
+        "/voice": twiml(caller),
+        "/hold": twiml(lambda r: r.pause(length=30)),
+        "/connecting": twiml(lambda r: (r.say("Connecting you."), r.pause(length=20))),
+        "/queue-done": twiml(lambda r: r.say("Thank you for waiting.")),
+        "/agent": twiml(agent),
+        "/agent-done": _said_after,
+    }
+    harness = Harness(routes)
+    agent_plan = harness.plan(url="/agent", after_s=10, from_="+351210000050", label="agent",
+                              hangup_after_s=5)
+    result = harness.call(others=[agent_plan])
+    done = _form(harness, "/agent-done")
+    assert (done["CallStatus"], done["DialCallStatus"], done["DialBridged"]) == (
+        "completed", "completed", "false")
+    assert done["DialCallSid"] == result.call_sid
+    assert said(result, "agent") == []
+    dial = steps(result, "agent")[-1]
+    assert (dial.verb, dial.fields["status"], dial.fields["duration"]) == ("Dial", "completed", 0)
+    assert said(result)[0] == "Connecting you."  # the caller heard the url, then moved on
+    assert result.end.reason == "completed"
