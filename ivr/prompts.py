@@ -3,14 +3,19 @@
 Rules of this module:
 - Pure: recordings are known through a set given at start-up, the clock through ``Moment``.
 - A prompt is played from ``prompts/<lang>/<id>.wav`` when that recording exists and the
-  prompt has no parameters (a recording cannot say today's date); else it is said in the
-  first language of its fallback chain that Twilio can speak and that has a translation.
-  The chosen language is part of the answer, so nobody hears English labelled Ukrainian.
+  prompt has no parameters. A prompt with parameters is played from
+  ``prompts/<lang>/<id>.<digest>.wav`` when a recording of exactly the sentence it renders to
+  exists (``variant_id``: the digest is of the words, so a recording never says other
+  words than the text, and one whose text changed is no longer played). Otherwise it is
+  said in the first language of its fallback chain that Twilio can speak and that has a
+  translation. The chosen language is part of the answer, so nobody hears English
+  labelled Ukrainian.
 - Parameters are typed values formatted in the language finally chosen, with Babel.
 """
 
 from __future__ import annotations
 
+import hashlib
 import string
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -28,6 +33,7 @@ from ivr.i18n import LANGUAGES, SOURCE_LANGUAGE, Catalogue, fallback_chain, form
 
 LISBON = ZoneInfo("Europe/Lisbon")
 AUDIO_SUFFIX = ".wav"
+VARIANT_DIGITS = 8  # hex digits of the SHA-256 of a sentence that name its recording
 
 
 # -- what the engine asks for ---------------------------------------------------------------
@@ -166,6 +172,7 @@ class Resolver:
         self.sources = sources
         self.catalogues = catalogues
         self.recorded = recorded
+        self._recorded_languages = frozenset(code for code, _ in recorded)
 
     def utter(self, speech: Speech) -> Utterance:
         """Return what the caller hears for ``speech``."""
@@ -173,8 +180,13 @@ class Resolver:
             return _say(speech.text, speech.lang)
         chain = (speech.lang,) if speech.exact else fallback_chain(speech.lang)
         for code in chain:
-            if not speech.params and (code, speech.id) in self.recorded:
-                return Play(code, speech.id, self.render(speech, code))
+            if not speech.params:
+                if (code, speech.id) in self.recorded:
+                    return Play(code, speech.id, self.render(speech, code))
+            elif code in self._recorded_languages:
+                text = self.render(speech, code)
+                if text is not None and (code, variant_id(speech.id, text)) in self.recorded:
+                    return Play(code, variant_id(speech.id, text), text)
             if LANGUAGES[code].has_tts:
                 text = self.render(speech, code)
                 if text is not None:
@@ -328,6 +340,13 @@ class Resolver:
         local, _, domain = address.partition("@")
         spell = f" {dot} ".join
         return f"{spell(local.split('.'))} {at} {spell(domain.split('.'))}"
+
+
+def variant_id(prompt_id: str, text: str) -> str:
+    """Name the recording of one sentence a prompt with parameters renders to, such as
+    ``menu.option.3f2a9c1e`` for "Registos, prima 1." (the digest is of the words)."""
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:VARIANT_DIGITS]
+    return f"{prompt_id}.{digest}"
 
 
 def _say(text: str, code: str) -> Say:

@@ -23,6 +23,7 @@ from ivr.prompts import (
     Say,
     Source,
     spoken_phone,
+    variant_id,
 )
 
 SOURCES = {
@@ -105,6 +106,39 @@ def test_recording_wins_when_the_prompt_has_no_placeholders() -> None:
     assert resolver.utter(Prompt("hello", "kea")) == Play("kea", "hello", None)
     choose = resolver.utter(Prompt("choose", "kea", {"key": Key("2")}))
     assert isinstance(choose, Say)
+
+
+def test_a_sentence_with_parameters_plays_its_own_recording() -> None:
+    option = Prompt("option", "kea", {"language": LanguageName("uk"), "key": Key("7")})
+    sentence = "Para Українська, prima 7."  # kea has no text of its own: it is pt_PT's
+    recorded = variant_id("option", sentence)
+    assert recorded.startswith("option.")
+    assert len(recorded) == len("option.") + 8
+    resolver = Resolver(SOURCES, {"pt_PT": PT}, frozenset({("pt_PT", recorded)}))
+    assert resolver.utter(option) == Play("pt_PT", recorded, sentence)
+    other_key = Prompt("option", "kea", {"language": LanguageName("uk"), "key": Key("8")})
+    assert resolver.utter(other_key) == Say("Para Українська, prima 8.", "pt_PT", "pt-PT",
+                                            "Polly.Ines-Neural")
+
+
+def test_a_sentence_recording_is_heard_in_its_own_language_first() -> None:
+    kea = catalogue("kea", {("option", "For {language}, press {key}."):
+                            "Pa {language}, karga {key}."})
+    resolver = Resolver(SOURCES, {"pt_PT": PT, "kea": kea}, frozenset({
+        ("kea", variant_id("option", "Pa Українська, karga 7.")),
+        ("pt_PT", variant_id("option", "Para Українська, prima 7."))}))
+    said = resolver.utter(Prompt("option", "kea", {"language": LanguageName("uk"),
+                                                   "key": Key("7")}))
+    assert said == Play("kea", variant_id("option", "Pa Українська, karga 7."),
+                        "Pa Українська, karga 7.")
+
+
+def test_a_recording_whose_words_changed_is_no_longer_played() -> None:
+    stale = variant_id("option", "Para Українська, carregue 7.")  # the text said before
+    resolver = Resolver(SOURCES, {"pt_PT": PT}, frozenset({("pt_PT", stale)}))
+    said = resolver.utter(Prompt("option", "pt_PT", {"language": LanguageName("uk"),
+                                                     "key": Key("7")}))
+    assert said == Say("Para Українська, prima 7.", "pt_PT", "pt-PT", "Polly.Ines-Neural")
 
 
 def test_exact_prompt_never_borrows_another_language() -> None:

@@ -8,6 +8,8 @@ import pytest
 from flask import Flask
 from support import app_config, signed_post, twiml, write_wav
 
+from ivr.engine.speech import menu_speech
+from ivr.prompts import variant_id
 from ivr.web import create_app
 
 
@@ -45,3 +47,25 @@ def test_recording_is_served_with_cache_headers(recorded_app: Flask) -> None:
 ])
 def test_unsafe_or_unknown_paths_are_not_found(recorded_app: Flask, path: str) -> None:
     assert recorded_app.test_client().get(path).status_code == 404
+
+
+def test_a_recorded_menu_sentence_is_played_and_the_others_are_still_said(
+        tmp_path: Path) -> None:
+    runtime = create_app(app_config(IVR_PROMPTS=str(tmp_path))).extensions["ivr"]
+    node = runtime.menu.flow.nodes["main"]
+    first, *others = [p for p in menu_speech(runtime.menu, node, ("wo",)) if p.params]
+    sentence = runtime.resolver.render(first, "wo")
+    assert sentence is not None
+    recorded = variant_id(first.id, sentence)
+    write_wav(tmp_path / "wo" / f"{recorded}.wav")
+    app = create_app(app_config(IVR_PROMPTS=str(tmp_path)))
+    root = twiml(signed_post(app.test_client(), "/voice/enter?n=main&l=wo"))
+    assert [play.text for play in root.iter("Play")] == [f"/audio/wo/{recorded}.wav"]
+    spoken = " ".join(say.text or "" for say in root.iter("Say"))
+    assert {say.get("language") for say in root.iter("Say")} == {"fr-FR"}
+    for other in others:  # not recorded: said in Wolof's fallback, French
+        text = runtime.resolver.render(other, "fr")
+        assert text is not None
+        assert text in spoken
+    with app.test_client().get(f"/audio/wo/{recorded}.wav") as response:
+        assert response.status_code == 200
