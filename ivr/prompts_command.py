@@ -3,6 +3,10 @@
     script   the texts to record in one language, as CSV or a Markdown table
     import   check recordings and file them as prompts/<lang>/<prompt-id>.wav
     status   per language: translated, needing review, recorded, and what a caller hears
+
+What can be recorded is every prompt without placeholders and, per language, every sentence
+of a prompt with placeholders whose words the menu files fix (``ivr.variants``), named
+``<prompt-id>.<digest>``; the three commands list, file and count both.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ import click
 from ivr.audio import MAX_SECONDS, MIN_SECONDS
 from ivr.i18n import LANGUAGES, Catalogue, catalogue_path, read_catalogue
 from ivr.menu import load_menu
-from ivr.prompts import find_recordings
+from ivr.prompts import Resolver, find_recordings
 from ivr.recordings import (
     Coverage,
     LanguageCoverage,
@@ -36,6 +40,7 @@ from ivr.recordings import (
     recording_name,
     script_rows,
 )
+from ivr.variants import fixed_variants
 
 CSV_FIELDS = ("prompt_id", "file", "text", "status", "english", "note", "recorded")
 SYMBOLS = {TextStatus.SOURCE: "✓", TextStatus.TRANSLATED: "✓", TextStatus.NEEDS_REVIEW: "R",
@@ -59,9 +64,12 @@ def prompts() -> None:
 
 
 def load_coverage(menus: Path, locales: Path, prompts_dir: Path) -> Coverage:
-    """Load the menu's prompts, every language's catalogue and the recordings."""
-    sources = load_menu(menus).sources
-    return Coverage(sources, load_texts(locales), find_recordings(prompts_dir))
+    """Load the menu's prompts and sentences, every language's catalogue and the recordings."""
+    menu = load_menu(menus)
+    catalogues = load_texts(locales)
+    recorded = find_recordings(prompts_dir)
+    variants = fixed_variants(menu, Resolver(menu.sources, catalogues, recorded))
+    return Coverage(menu.sources, catalogues, recorded, variants)
 
 
 def load_texts(locales: Path) -> dict[str, Catalogue]:
@@ -90,7 +98,8 @@ def load_texts(locales: Path) -> dict[str, Catalogue]:
 def script_command(lang: str, fmt: str | None, out: Path | None, menus: Path, locales: Path,
                    prompts_dir: Path) -> None:
     """Print the texts voice talent records for a language."""
-    rows = script_rows(load_coverage(menus, locales, prompts_dir), lang)
+    coverage = load_coverage(menus, locales, prompts_dir)
+    rows = script_rows(coverage, lang)
     if fmt is None:
         fmt = "md" if out is not None and out.suffix.lower() == ".md" else "csv"
     text = script_csv(rows) if fmt == "csv" else script_markdown(rows, lang)
@@ -101,7 +110,9 @@ def script_command(lang: str, fmt: str | None, out: Path | None, menus: Path, lo
         out.write_text(text, encoding="utf-8", newline="")
     except OSError as exc:
         raise RecordingError(f"cannot write {out}: {exc.strerror or exc}") from None
-    click.echo(f"{len(rows)} prompts to record in {lang} written to {out}", err=True)
+    sentences = len(coverage.sentences(lang))
+    click.echo(f"{len(rows) - sentences} prompts and {sentences} sentences to record in {lang} "
+               f"written to {out}", err=True)
 
 
 def script_csv(rows: Iterable[ScriptRow]) -> str:
@@ -127,6 +138,11 @@ def script_markdown(rows: Sequence[ScriptRow], lang: str) -> str:
         "Record each text as one file named after its prompt id, which the helpline plays "
         f"from `prompts/{lang}/<prompt-id>.wav` (for example `prompts/{example}`). Deliver "
         f"them in a folder named `{lang}`; `ivr prompts import` checks and files them.",
+        "",
+        "A sentence with a name or a key in it (such as a menu option) is named after its "
+        "prompt id and a code of its words, as in `menu.option.3f2a9c1e`: use the name in "
+        "the file column exactly. When its words change, its name changes too, so record "
+        "from the latest script only.",
         "",
         "Format: WAV, PCM 16-bit, mono, 8 kHz (other rates, stereo and 24-bit are converted). "
         f"Each file {MIN_SECONDS:g} to {MAX_SECONDS:g} seconds, in a quiet room, with little "
@@ -162,18 +178,19 @@ def _md_cell(text: str) -> str:
               help="Language of the files directly in FOLDER.")
 @click.option("--dry-run", is_flag=True, help="Check and report, but write nothing.")
 @MENUS
+@LOCALES
 @PROMPTS
-def import_command(folder: Path, lang: str | None, dry_run: bool, menus: Path,
+def import_command(folder: Path, lang: str | None, dry_run: bool, menus: Path, locales: Path,
                    prompts_dir: Path) -> None:
     """Check recordings in FOLDER/<lang>/<prompt-id>.wav and file them; exit 1 if any is refused."""
     deliveries, skipped = find_deliveries(folder, lang)
     if not deliveries:
         where = f"{folder}/<prompt-id>.wav" if lang else f"{folder}/<lang>/<prompt-id>.wav"
         raise RecordingError(f"no recordings found: expected {where}")
-    sources = load_menu(menus).sources
+    coverage = load_coverage(menus, locales, prompts_dir)
     counts: Counter[Verdict] = Counter()
     for delivery in deliveries:
-        outcome = inspect(delivery, sources)
+        outcome = inspect(delivery, coverage.sources, coverage.variants)
         accepted = outcome.verdict is not Verdict.REFUSED
         replaces = accepted and (
             prompts_dir / recording_name(delivery.lang, delivery.prompt_id)).exists()
@@ -246,17 +263,20 @@ def status_json(coverage: Coverage, summaries: Iterable[LanguageCoverage]) -> di
 
 
 def status_table(summaries: Iterable[LanguageCoverage]) -> str:
-    """Lay out one row per language."""
-    rows = [("lang", "language", "translated", "needs review", "recorded", "caller hears")]
+    """Lay out one row per language; recorded counts prompts and sentences, and sentences
+    shows how many of the sentences of prompts with placeholders are recorded."""
+    rows = [("lang", "language", "translated", "needs review", "recorded", "sentences",
+             "caller hears")]
     for s in summaries:
         voice = LANGUAGES[s.code].voice
         rows.append((s.code, LANGUAGES[s.code].autonym, _percent(s.translated),
                      str(len(s.review)), _percent(s.recorded_fraction),
+                     f"{s.sentences_recorded}/{s.sentences}",
                      f"{s.mode} ({voice})" if s.mode == "tts" else s.mode))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = []
     for row in rows:
-        cells = [cell.ljust(w) if i in (0, 1, 5) else cell.rjust(w)
+        cells = [cell.ljust(w) if i in (0, 1, 6) else cell.rjust(w)
                  for i, (cell, w) in enumerate(zip(row, widths, strict=True))]
         lines.append("  ".join(cells).rstrip())
     return "\n".join(lines)
@@ -268,16 +288,17 @@ def _percent(fraction: float) -> str:
 
 
 def status_matrix(coverage: Coverage) -> str:
-    """Lay out every prompt × language: text status, then ● when recorded."""
+    """Lay out every prompt × language: text status, then ● when recorded (a prompt with
+    placeholders: when each of its sentences in that language is)."""
     codes = list(LANGUAGES)
     first = max(len(p) for p in coverage.sources) + 3
-    lines = ["✓ translated   R needs review   – missing   ● recorded   "
-             "{} has placeholders: always spoken, never recorded", "",
+    lines = ["✓ translated   R needs review   – missing   ● recorded", "{} has placeholders: "
+             "recorded sentence by sentence; dates, times and counts are always spoken", "",
              " " * first + "".join(code.ljust(7) for code in codes).rstrip()]
     for prompt_id in coverage.sources:
         label = prompt_id if prompt_id in coverage.recordable else prompt_id + " {}"
         cells = [SYMBOLS[coverage.text(prompt_id, code)[1]]
-                 + (RECORDED_SYMBOL if coverage.is_recorded(prompt_id, code) else " ")
+                 + (RECORDED_SYMBOL if coverage.is_fully_recorded(prompt_id, code) else " ")
                  for code in codes]
         lines.append(label.ljust(first) + "".join(c.ljust(7) for c in cells).rstrip())
     return "\n".join(lines)

@@ -1,16 +1,19 @@
 """Recorded prompts: what voice talent records, checking and filing audio, and coverage.
 
-    Coverage(sources, catalogues, recorded)   text status, recordings and what a caller hears
-    script_rows(coverage, lang)                the prompts to record in a language
-    find_deliveries(folder, lang)              the files offered for import
-    inspect(delivery, sources)                 check one file; convert it to 8 kHz mono 16-bit
-    file_recording(outcome, prompts_dir)       write it to prompts/<lang>/<prompt-id>.wav
+    Coverage(sources, catalogues, recorded, variants)
+                                         text status, recordings and what a caller hears
+    script_rows(coverage, lang)          the prompts and sentences to record in a language
+    find_deliveries(folder, lang)        the files offered for import
+    inspect(delivery, sources, variants) check one file; convert it to 8 kHz mono 16-bit
+    file_recording(outcome, prompts_dir) write it to prompts/<lang>/<prompt-id>.wav
 
 Rules of this module:
 - No click and no printing: ``ivr.prompts_command`` talks to people.
 - Recordings are known through the set of (language, prompt id) pairs the app would play,
-  as in ``ivr.prompts.Resolver``; a prompt with placeholders is never recorded, since a
-  recording cannot change its words.
+  as in ``ivr.prompts.Resolver``. A prompt with placeholders is never recorded as such,
+  since a recording cannot change its words; each of its sentences whose words the menu
+  files fix (``ivr.variants``) is recorded under its variant id instead. What is recordable
+  in a language is the prompts without placeholders and that language's sentences.
 - A text is shown in its own language only: a missing translation is shown as missing and
   never filled in from a fallback language.
 - Audio is stdlib only (``wave``, ``array``): prompt-length audio is small enough for pure
@@ -47,12 +50,14 @@ from ivr.audio import (
 )
 from ivr.errors import IvrError
 from ivr.i18n import LANGUAGES, SOURCE_LANGUAGE, Catalogue, fallback_chain, speaking_language
-from ivr.prompts import Source
+from ivr.prompts import VARIANT_DIGITS, Source
+from ivr.variants import Variant, by_prompt
 
 RECORDING_SUFFIX = ".wav"
 SILENCE_DBFS = -50.0  # quieter than this (RMS) is refused as silent
 QUIET_DBFS = -35.0  # quieter than this is filed with a warning
 CLIPPED_SAMPLES = 3  # this many samples at full scale is reported as clipping
+HEX_DIGITS = frozenset("0123456789abcdef")
 OTHER_AUDIO = {".mp3", ".m4a", ".aac", ".ogg", ".oga", ".opus", ".flac", ".aif", ".aiff",
                ".wma", ".amr", ".caf"}
 
@@ -114,11 +119,13 @@ class LanguageCoverage:
     prompts: int
     missing: tuple[str, ...]
     review: tuple[str, ...]
-    recordable: int
+    recordable: int  # prompts without placeholders, and sentences
     recorded: int
     heard: Mapping[Heard, int]
     mode: str
     unused_recordings: tuple[str, ...]
+    sentences: int = 0  # the sentences of prompts with placeholders that can be recorded
+    sentences_recorded: int = 0
 
     @property
     def translated(self) -> float:
@@ -145,18 +152,35 @@ class LanguageCoverage:
             "recorded": round(self.recorded_fraction, 4), "recorded_count": self.recorded,
             "mode": self.mode, "heard": {str(k): v for k, v in self.heard.items()},
             "unused_recordings": list(self.unused_recordings),
+            "sentences": self.sentences, "sentences_recorded": self.sentences_recorded,
         }
 
 
 class Coverage:
-    """Answer, per prompt and language, what text exists, what is recorded and what is heard."""
+    """Answer, per prompt and language, what text exists, what is recorded and what is heard.
+
+    ``recordable`` lists the prompts without placeholders, the same in every language;
+    ``variants`` holds, per language, the sentences of prompts with placeholders that can be
+    recorded too (``ivr.variants.fixed_variants``), by variant id.
+    """
 
     def __init__(self, sources: Mapping[str, Source], catalogues: Mapping[str, Catalogue],
-                 recorded: frozenset[tuple[str, str]]) -> None:
+                 recorded: frozenset[tuple[str, str]],
+                 variants: Mapping[str, Mapping[str, Variant]] | None = None) -> None:
         self.sources = sources
         self.catalogues = catalogues
         self.recorded = recorded
         self.recordable = tuple(p for p, s in sources.items() if is_recordable(s))
+        self.variants: Mapping[str, Mapping[str, Variant]] = variants or {}
+        self._sentences = {code: by_prompt(found) for code, found in self.variants.items()}
+
+    def sentences(self, code: str) -> Mapping[str, Variant]:
+        """Return the recordable sentences of prompts with placeholders in ``code``."""
+        return self.variants.get(code, {})
+
+    def recordable_in(self, code: str) -> tuple[str, ...]:
+        """List what can be recorded in ``code``: prompts without placeholders, sentences."""
+        return self.recordable + tuple(self.sentences(code))
 
     def text(self, prompt_id: str, code: str) -> tuple[str | None, TextStatus]:
         """Return the text of a prompt in exactly ``code`` and how it stands."""
@@ -176,9 +200,19 @@ class Coverage:
         """Tell whether a recording of this prompt in ``code`` exists."""
         return (code, prompt_id) in self.recorded
 
+    def is_fully_recorded(self, prompt_id: str, code: str) -> bool:
+        """Tell whether a caller of ``code`` hears a prompt from recordings in ``code``: its
+        own, or one of each of its sentences when it has placeholders (and sentences)."""
+        if is_recordable(self.sources[prompt_id]):
+            return self.is_recorded(prompt_id, code)
+        names = self._sentences.get(code, {}).get(prompt_id, ())
+        return bool(names) and all(self.is_recorded(name, code) for name in names)
+
     def heard(self, prompt_id: str, code: str) -> tuple[Heard, str]:
         """Return how, and in which language, a caller of ``code`` hears a prompt."""
         can_play = is_recordable(self.sources[prompt_id])
+        if not can_play and self.is_fully_recorded(prompt_id, code):
+            return Heard.RECORDING, code
         for candidate in fallback_chain(code):
             if can_play and self.is_recorded(prompt_id, candidate):
                 return (Heard.RECORDING if candidate == code else Heard.FALLBACK), candidate
@@ -190,23 +224,26 @@ class Coverage:
     def language(self, code: str) -> LanguageCoverage:
         """Summarise one language."""
         statuses = {p: self.text(p, code)[1] for p in self.sources}
-        recorded = sum(self.is_recorded(p, code) for p in self.recordable)
+        recordable = self.recordable_in(code)
+        recorded = sum(self.is_recorded(p, code) for p in recordable)
+        sentences = self.sentences(code)
         heard = dict.fromkeys(Heard, 0)
         for prompt_id in self.sources:
             heard[self.heard(prompt_id, code)[0]] += 1
-        unused = sorted(p for c, p in self.recorded
-                        if c == code and p not in self.recordable)
+        known = set(recordable)
+        unused = sorted(p for c, p in self.recorded if c == code and p not in known)
         return LanguageCoverage(
             code, len(self.sources),
             tuple(p for p, s in statuses.items() if s is TextStatus.MISSING),
             tuple(p for p, s in statuses.items() if s is TextStatus.NEEDS_REVIEW),
-            len(self.recordable), recorded, heard, self._mode(code, recorded), tuple(unused))
+            len(recordable), recorded, heard, self._mode(code, recorded, len(recordable)),
+            tuple(unused), len(sentences), sum(self.is_recorded(v, code) for v in sentences))
 
-    def _mode(self, code: str, recorded: int) -> str:
+    def _mode(self, code: str, recorded: int, recordable: int) -> str:
         """Say what a caller of ``code`` hears: its voice, its recordings, or a fallback."""
         if LANGUAGES[code].has_tts:
             return "tts"
-        if self.recordable and recorded == len(self.recordable):
+        if recordable and recorded == recordable:
             return "recording"
         return f"fallback:{speaking_language(code).code}"
 
@@ -225,15 +262,25 @@ class ScriptRow:
 
 
 def script_rows(coverage: Coverage, code: str) -> list[ScriptRow]:
-    """List every recordable prompt with its text in ``code`` (empty when missing)."""
+    """List every recordable prompt with its text in ``code`` (empty when missing), then
+    every sentence of a prompt with placeholders, with the status of that prompt's text."""
     rows = []
     for prompt_id in coverage.recordable:
-        source = coverage.sources[prompt_id]
         text, status = coverage.text(prompt_id, code)
-        rows.append(ScriptRow(prompt_id, recording_name(code, prompt_id), text or "", status,
-                              source.text, " ".join((source.note or "").split()),
-                              coverage.is_recorded(prompt_id, code)))
+        rows.append(_row(coverage, code, prompt_id, prompt_id, text or "", status, None))
+    for name, variant in coverage.sentences(code).items():
+        status = coverage.text(variant.prompt.id, code)[1]
+        rows.append(_row(coverage, code, name, variant.prompt.id, variant.text, status,
+                         variant.english))
     return rows
+
+
+def _row(coverage: Coverage, code: str, name: str, prompt_id: str, text: str,
+         status: TextStatus, english: str | None) -> ScriptRow:
+    """Build the script row of a recording ``name`` of prompt ``prompt_id``."""
+    source = coverage.sources[prompt_id]
+    return ScriptRow(name, recording_name(code, name), text, status, english or source.text,
+                     " ".join((source.note or "").split()), coverage.is_recorded(name, code))
 
 
 # -- import -------------------------------------------------------------------------------
@@ -299,10 +346,14 @@ def _is_audio(path: Path) -> bool:
     return suffix == RECORDING_SUFFIX or suffix in OTHER_AUDIO
 
 
-def inspect(delivery: Delivery, sources: Mapping[str, Source]) -> Outcome:
-    """Check one delivered file and prepare the audio to file, or say why it is refused."""
+def inspect(delivery: Delivery, sources: Mapping[str, Source],
+            variants: Mapping[str, Mapping[str, Variant]] | None = None) -> Outcome:
+    """Check one delivered file and prepare the audio to file, or say why it is refused.
+
+    ``variants`` holds, per language, the sentences that can be recorded besides the
+    prompts without placeholders (``ivr.variants.fixed_variants``)."""
     try:
-        _check_place(delivery, sources)
+        _check_place(delivery, sources, variants or {})
         if delivery.path.suffix.lower() != RECORDING_SUFFIX:
             raise UnusableRecording(f"{delivery.path.suffix} is not accepted: export it as "
                                     "16-bit PCM WAV")
@@ -315,23 +366,43 @@ def inspect(delivery: Delivery, sources: Mapping[str, Source]) -> Outcome:
         return Outcome(delivery, Verdict.REFUSED, str(exc))
 
 
-def _check_place(delivery: Delivery, sources: Mapping[str, Source]) -> None:
-    """Refuse a file whose language or prompt is unknown, or whose prompt has placeholders."""
+def _check_place(delivery: Delivery, sources: Mapping[str, Source],
+                 variants: Mapping[str, Mapping[str, Variant]]) -> None:
+    """Refuse a file whose language or prompt is unknown, whose prompt has placeholders, or
+    that is named after a sentence the menus no longer say in its language."""
     if not delivery.lang:
         raise UnusableRecording("no language: put it in a folder named after its language, "
                                 "or give --lang")
     if delivery.lang not in LANGUAGES:
         raise UnusableRecording(f"unknown language {delivery.lang!r}")
-    source = sources.get(delivery.prompt_id)
+    name = delivery.prompt_id
+    if name in variants.get(delivery.lang, {}):
+        return
+    source = sources.get(name)
     if source is None:
-        close = difflib.get_close_matches(delivery.prompt_id, list(sources), n=1)
+        if _is_sentence_name(name, sources):
+            raise UnusableRecording(
+                f"no sentence of the menus in {delivery.lang} is named {name!r}: its text may "
+                "have changed since the script was exported, so export the script again")
+        close = difflib.get_close_matches(name, list(sources), n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
-        raise UnusableRecording(f"unknown prompt {delivery.prompt_id!r}{hint}")
+        raise UnusableRecording(f"unknown prompt {name!r}{hint}")
     names = placeholders(source)
     if names:
         listed = ", ".join("{" + name + "}" for name in sorted(names))
-        raise UnusableRecording(f"the prompt has placeholders ({listed}), so it is always "
-                                "spoken and never played")
+        raise UnusableRecording(
+            f"the prompt has placeholders ({listed}): its sentences are recorded one by one "
+            "under the names `ivr prompts script` gives, and dates, times and counts are "
+            "always spoken")
+
+
+def _is_sentence_name(name: str, sources: Mapping[str, Source]) -> bool:
+    """Tell whether a name has the shape of a sentence's: a prompt with placeholders, a dot
+    and a digest of 8 hex digits."""
+    prompt_id, _, digest = name.rpartition(".")
+    source = sources.get(prompt_id)
+    return (source is not None and bool(placeholders(source))
+            and len(digest) == VARIANT_DIGITS and set(digest) <= HEX_DIGITS)
 
 
 def _prepare(delivery: Delivery, data: bytes) -> Outcome:

@@ -20,10 +20,15 @@ from support import ROOT
 from ivr.cli import cli, main
 from ivr.i18n import LANGUAGES
 from ivr.menu import load_menu
+from ivr.prompts import Resolver
+from ivr.prompts_command import load_texts
 from ivr.recordings import is_recordable
+from ivr.variants import fixed_variants
 
-SOURCES = load_menu(ROOT / "menus").sources
+MENU = load_menu(ROOT / "menus")
+SOURCES = MENU.sources
 RECORDABLE = [p for p, s in SOURCES.items() if is_recordable(s)]
+SENTENCES = fixed_variants(MENU, Resolver(SOURCES, load_texts(ROOT / "locales")))
 WOLOF = {  # test data: a few prompts "translated", the rest left out on purpose
     "menu.invalid": "Baal nu, loolu bokkul ci tànneef yi.",
     "goodbye": "Ba beneen yoon.",
@@ -47,8 +52,9 @@ def sine_wav(path: Path, rate: int = 8000, channels: int = 1, seconds: float = 1
 
 
 def run(runner: CliRunner, *args: str) -> Any:
-    """Run ``ivr prompts`` on the shipped menus."""
-    return runner.invoke(cli, ["prompts", *args, "--menus", str(ROOT / "menus")])
+    """Run ``ivr prompts`` on the shipped menus (and catalogues, unless others are given)."""
+    locales = () if "--locales" in args else ("--locales", str(ROOT / "locales"))
+    return runner.invoke(cli, ["prompts", *args, "--menus", str(ROOT / "menus"), *locales])
 
 
 # -- import -------------------------------------------------------------------------------
@@ -110,6 +116,23 @@ def test_one_refusal_fails_the_import_but_good_files_are_filed(runner: CliRunner
     assert [p.name for p in (tmp_path / "p" / "mnk").iterdir()] == ["goodbye.wav"]
 
 
+def test_a_sentence_is_filed_under_the_name_of_the_script_and_a_stale_one_is_refused(
+        runner: CliRunner, tmp_path: Path) -> None:
+    name = next(iter(SENTENCES["wo"]))
+    sine_wav(tmp_path / "in" / "wo" / f"{name}.wav")
+    sine_wav(tmp_path / "in" / "wo" / "menu.option.0123abcd.wav")
+    result = run(runner, "import", str(tmp_path / "in"), "--prompts", str(tmp_path / "p"))
+    assert result.exit_code == 1
+    *lines, summary = result.output.splitlines()
+    assert sorted(lines) == sorted([
+        "refused        wo/menu.option.0123abcd.wav: no sentence of the menus in wo is named "
+        "'menu.option.0123abcd': its text may have changed since the script was exported, "
+        "so export the script again",
+        f"filed          wo/{name}.wav → wo/{name}.wav (8 kHz mono 16-bit, 1.0 s)"])
+    assert summary == "1 filed, 0 converted, 1 refused"
+    assert [p.name for p in (tmp_path / "p" / "wo").iterdir()] == [f"{name}.wav"]
+
+
 def test_a_dry_run_reports_and_writes_nothing(runner: CliRunner, tmp_path: Path) -> None:
     sine_wav(tmp_path / "in" / "kea" / "goodbye.wav", 22050)
     result = run(runner, "import", str(tmp_path / "in"), "--dry-run",
@@ -153,6 +176,18 @@ def test_script_csv_has_the_wolof_text_and_never_another_language(
     untranslated = [row for p, row in rows.items() if p not in WOLOF]
     assert untranslated
     assert all((r["text"], r["status"]) == ("", "missing") for r in untranslated)
+
+
+def test_script_lists_the_sentences_of_the_shipped_catalogue_with_their_english(
+        runner: CliRunner, tmp_path: Path) -> None:
+    result = run(runner, "script", "--lang", "wo", "--prompts", str(tmp_path / "p"))
+    assert result.exit_code == 0, result.output
+    rows = {row["prompt_id"]: row for row in csv.DictReader(io.StringIO(result.output))}
+    assert list(rows) == [*RECORDABLE, *SENTENCES["wo"]]
+    for name, variant in SENTENCES["wo"].items():
+        assert (rows[name]["file"], rows[name]["text"], rows[name]["english"]) == (
+            f"wo/{name}.wav", variant.text, variant.english)
+        assert rows[name]["recorded"] == "no"
 
 
 def test_script_markdown_explains_the_files_and_lists_the_texts(
@@ -208,6 +243,8 @@ def test_status_json_describes_every_language(runner: CliRunner, tmp_path: Path)
         assert entry["translated"] == round(1 - len(entry["missing"]) / len(SOURCES), 4)
         assert entry["needs_review"] == len(entry["review"]) == _flagged(code)
         assert (entry["recorded"], entry["recorded_count"]) == (0, 0)
+        assert (entry["sentences"], entry["sentences_recorded"]) == (len(SENTENCES[code]), 0)
+        assert entry["recordable"] == len(RECORDABLE) + len(SENTENCES[code])
         assert entry["voice"] == LANGUAGES[code].voice
     assert (report["en"]["translated"], report["en"]["missing"]) == (1.0, [])
     assert {code: e["mode"] for code, e in report.items() if e["mode"] != "tts"} == {
@@ -217,18 +254,26 @@ def test_status_json_describes_every_language(runner: CliRunner, tmp_path: Path)
 
 def test_recordings_change_what_a_caller_hears(runner: CliRunner, tmp_path: Path) -> None:
     prompts = tmp_path / "prompts"
+    sentences = SENTENCES["kea"]
     sine_wav(prompts / "kea" / "menu.invalid.wav")
     kea = status(runner, prompts)["kea"]
     assert (kea["recorded_count"], kea["mode"]) == (1, "fallback:pt_PT")
-    assert kea["recorded"] == round(1 / len(RECORDABLE), 4)
+    assert kea["recordable"] == len(RECORDABLE) + len(sentences)
+    assert kea["recorded"] == round(1 / (len(RECORDABLE) + len(sentences)), 4)
     assert kea["heard"]["recording"] == 1
     for prompt_id in RECORDABLE:
         (prompts / "kea" / f"{prompt_id}.wav").write_bytes(b"")
     (prompts / "kea" / "closed.next.wav").write_bytes(b"")
     kea = status(runner, prompts)["kea"]
+    assert (kea["recorded_count"], kea["mode"]) == (len(RECORDABLE), "fallback:pt_PT")
+    for name in sentences:
+        (prompts / "kea" / f"{name}.wav").write_bytes(b"")
+    kea = status(runner, prompts)["kea"]
     assert (kea["recorded"], kea["mode"]) == (1.0, "recording")
-    assert kea["heard"] == {"recording": len(RECORDABLE), "tts": 0,
-                            "fallback": len(SOURCES) - len(RECORDABLE)}
+    assert (kea["sentences"], kea["sentences_recorded"]) == (len(sentences), len(sentences))
+    spoken = {v.prompt.id for v in sentences.values()}
+    assert kea["heard"] == {"recording": len(RECORDABLE) + len(spoken), "tts": 0,
+                            "fallback": len(SOURCES) - len(RECORDABLE) - len(spoken)}
     assert kea["unused_recordings"] == ["closed.next"]
 
 
@@ -240,13 +285,33 @@ def test_status_text_has_a_row_per_language_and_a_matrix(runner: CliRunner,
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0].split() == ["lang", "language", "translated", "needs", "review",
-                                "recorded", "caller", "hears"]
+                                "recorded", "sentences", "caller", "hears"]
     assert [line.split()[0] for line in lines[1:15]] == list(LANGUAGES)
     assert lines[2].split()[2] == "100%"
     assert "fallback:pt_PT" in lines[10]
     goodbye = next(line for line in lines if line.startswith("goodbye "))
     assert goodbye.split()[-1].endswith("●")
     assert next(line for line in lines if line.startswith("closed.next {}"))
+    assert "{} has placeholders: recorded sentence by sentence" in result.output
+
+
+def test_the_matrix_marks_a_prompt_with_placeholders_once_each_sentence_is_recorded(
+        runner: CliRunner, tmp_path: Path) -> None:
+    options = [n for n, v in SENTENCES["wo"].items() if v.prompt.id == "menu.option"]
+    (tmp_path / "p" / "wo").mkdir(parents=True)
+    for name in options[1:]:  # the report looks at names only
+        (tmp_path / "p" / "wo" / f"{name}.wav").write_bytes(b"")
+
+    def option_cell() -> str:
+        result = run(runner, "status", "--matrix", "--prompts", str(tmp_path / "p"))
+        assert result.exit_code == 0, result.output
+        line = next(line for line in result.output.splitlines()
+                    if line.startswith("menu.option {}"))
+        return line.split()[-1]
+
+    assert option_cell() == "R"
+    (tmp_path / "p" / "wo" / f"{options[0]}.wav").write_bytes(b"")
+    assert option_cell() == "R●"
 
 
 # -- command line -------------------------------------------------------------------------

@@ -10,10 +10,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+from support import ROOT
 
 from ivr.audio import level_dbfs, read_wav, resample
 from ivr.i18n import Catalogue, Entry
-from ivr.prompts import Source
+from ivr.menu import load_menu
+from ivr.prompts import Resolver, Source
+from ivr.prompts_command import load_texts
 from ivr.recordings import (
     Coverage,
     Delivery,
@@ -23,8 +26,10 @@ from ivr.recordings import (
     file_recording,
     find_deliveries,
     inspect,
+    is_recordable,
     script_rows,
 )
+from ivr.variants import fixed_variants
 
 SOURCES = {
     "menu.invalid": Source("Sorry, that is not one of the options.", note="Said after a key."),
@@ -260,3 +265,89 @@ def test_languages_with_a_voice_are_spoken_and_english_is_complete_by_definition
     assert (english.translated, english.missing, english.mode) == (1.0, (), "tts")
     assert coverage.heard("goodbye", "fr") == (Heard.FALLBACK, "en")
     assert coverage.language("pt_PT").as_json()["needs_review"] == 1
+
+
+# -- recorded sentences -------------------------------------------------------------------
+
+
+MENU = load_menu(ROOT / "menus")
+SHIPPED = load_texts(ROOT / "locales")
+SENTENCES = fixed_variants(MENU, Resolver(MENU.sources, SHIPPED))
+STATIC = tuple(p for p, s in MENU.sources.items() if is_recordable(s))
+STALE = "menu.option.00000000"  # a sentence whose words have changed since it was recorded
+
+
+def _recorded(code: str, *names: str) -> frozenset[tuple[str, str]]:
+    """Return recordings of ``names`` in ``code``."""
+    return frozenset((code, name) for name in names)
+
+
+def test_sentences_count_as_recordable_and_the_voice_comes_only_when_all_are_recorded(
+        ) -> None:
+    sentences = tuple(SENTENCES["kea"])
+    coverage = Coverage(MENU.sources, SHIPPED, _recorded("kea", *STATIC), SENTENCES)
+    kea = coverage.language("kea")
+    assert (kea.recordable, kea.recorded) == (len(STATIC) + len(sentences), len(STATIC))
+    assert (kea.sentences, kea.sentences_recorded) == (len(sentences), 0)
+    assert kea.mode == "fallback:pt_PT"
+    everything = _recorded("kea", *STATIC, *sentences, STALE, "closed.next")
+    kea = Coverage(MENU.sources, SHIPPED, everything, SENTENCES).language("kea")
+    assert (kea.recorded, kea.recorded_fraction, kea.mode) == (
+        len(STATIC) + len(sentences), 1.0, "recording")
+    assert kea.unused_recordings == ("closed.next", STALE)
+    assert kea.as_json()["sentences"] == kea.as_json()["sentences_recorded"] == len(sentences)
+    assert Coverage(MENU.sources, SHIPPED, _recorded("kea", *sentences), SENTENCES).language(
+        "kea").mode == "fallback:pt_PT"
+
+
+def test_a_prompt_with_placeholders_is_heard_recorded_once_each_sentence_is() -> None:
+    options = [name for name, v in SENTENCES["wo"].items() if v.prompt.id == "menu.option"]
+    some = Coverage(MENU.sources, SHIPPED, _recorded("wo", *options[1:]), SENTENCES)
+    assert some.heard("menu.option", "wo") == (Heard.FALLBACK, "fr")
+    assert not some.is_fully_recorded("menu.option", "wo")
+    every = Coverage(MENU.sources, SHIPPED, _recorded("wo", *options), SENTENCES)
+    assert every.heard("menu.option", "wo") == (Heard.RECORDING, "wo")
+    assert every.is_fully_recorded("menu.option", "wo")
+    assert every.heard("menu.option", "kea") == (Heard.FALLBACK, "pt_PT")
+    assert every.heard("closed.next", "wo") == (Heard.FALLBACK, "fr")  # always spoken
+    assert every.language("wo").heard[Heard.RECORDING] == 1
+
+
+def test_the_script_lists_each_sentence_after_the_prompts_with_its_english() -> None:
+    recorded = _recorded("wo", *SENTENCES["wo"])
+    rows = script_rows(Coverage(MENU.sources, SHIPPED, recorded, SENTENCES), "wo")
+    assert [r.prompt_id for r in rows] == [*STATIC, *SENTENCES["wo"]]
+    name, variant = next(iter(SENTENCES["wo"].items()))
+    row = rows[len(STATIC)]
+    assert (row.prompt_id, row.file, row.text, row.english, row.is_recorded) == (
+        name, f"wo/{name}.wav", variant.text, variant.english, True)
+    assert row.status is TextStatus.NEEDS_REVIEW  # the status of the Wolof menu.option
+    assert row.note == " ".join((MENU.sources[variant.prompt.id].note or "").split())
+
+
+def test_a_current_sentence_is_filed_under_its_name(tmp_path: Path) -> None:
+    name = next(iter(SENTENCES["wo"]))
+    data = wav_bytes(tone(440, 8000, 1.0), 8000)
+    outcome = inspect(deliver(tmp_path, f"{name}.wav", data, "wo"), MENU.sources, SENTENCES)
+    assert outcome.verdict is Verdict.FILED, outcome.detail
+    target = file_recording(outcome, tmp_path / "prompts")
+    assert target == tmp_path / "prompts" / "wo" / f"{name}.wav"
+    elsewhere = inspect(deliver(tmp_path, f"{name}.wav", data, "kea"), MENU.sources, SENTENCES)
+    assert elsewhere.verdict is Verdict.REFUSED  # Creole says other words
+
+
+@pytest.mark.parametrize(("name", "reason"), [
+    (f"{STALE}.wav", "no sentence of the menus in wo is named 'menu.option.00000000': its "
+                     "text may have changed since the script was exported, so export the "
+                     "script again"),
+    ("menu.option.wav", "the prompt has placeholders ({key}, {label}): its sentences are "
+                        "recorded one by one under the names `ivr prompts script` gives, and "
+                        "dates, times and counts are always spoken"),
+    ("menu.option.0000000g.wav", "unknown prompt 'menu.option.0000000g'"),
+])
+def test_a_stale_sentence_or_a_prompt_with_placeholders_is_refused(
+        tmp_path: Path, name: str, reason: str) -> None:
+    data = wav_bytes(tone(440, 8000, 1.0), 8000)
+    outcome = inspect(deliver(tmp_path, name, data, "wo"), MENU.sources, SENTENCES)
+    assert outcome.verdict is Verdict.REFUSED
+    assert outcome.detail.startswith(reason)

@@ -10,6 +10,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from console.conftest import NOW
+from ivr.recordings import is_recordable
+from ivr.variants import fixed_variants
 
 HAS_DOT = shutil.which("dot") is not None
 
@@ -68,6 +70,19 @@ def test_the_coverage_matrix_has_every_prompt_and_language(app: Flask,
     assert page.count('<td class="cell ') == len(runtime.menu.sources) * 14
     assert '<span lang="uk">Українська</span>' in page
     assert "translated, recorded" in page  # the welcome is recorded in English
+
+
+def test_the_coverage_counts_the_sentences_the_cli_counts(app: Flask, admin: FlaskClient
+                                                          ) -> None:
+    runtime = app.extensions["ivr"]
+    sentences = fixed_variants(runtime.menu, runtime.resolver)
+    page = admin.get("/console/coverage").get_data(as_text=True)
+    assert "recorded sentence by sentence" in page
+    static = sum(1 for s in runtime.menu.sources.values() if is_recordable(s))
+    for code, found in sentences.items():
+        recorded = int(code in ("pt_PT", "en"))  # the welcome
+        assert f"{recorded} / {static + len(found)}" in page
+        assert f"0 / {len(found)} sentences" in page
 
 
 def test_calls_and_callbacks_come_from_the_store(app: Flask, admin: FlaskClient) -> None:

@@ -34,6 +34,7 @@ from ivr.prompts_command import load_texts
 from ivr.recordings import Coverage
 from ivr.simulator.clock import parse_at
 from ivr.store import StoreError
+from ivr.variants import fixed_variants
 from ivr.web.console.blueprint import bp
 from ivr.web.console.events import html_lang
 from ivr.web.runtime import Runtime
@@ -124,9 +125,11 @@ def coverage() -> str:
 
 
 def _coverage(rt: Runtime) -> Coverage:
-    """Load every language's catalogue beside the running menu and recordings."""
+    """Load every language's catalogue beside the running menu, its sentences and
+    recordings."""
     locales = Path(current_app.config["IVR_LOCALES"])
-    return Coverage(rt.menu.sources, load_texts(locales), rt.resolver.recorded)
+    return Coverage(rt.menu.sources, load_texts(locales), rt.resolver.recorded,
+                    fixed_variants(rt.menu, rt.resolver))
 
 
 @bp.get("/calls")
