@@ -28,7 +28,7 @@ from ivr.engine import (
 )
 from ivr.errors import UnknownNode
 from ivr.menu import Menu, load_menu
-from ivr.prompts import Literal, Prompt
+from ivr.prompts import LanguageName, Literal, Prompt
 
 MENU = load_menu(ROOT / "menus")
 OPEN = lisbon("2026-12-07T10:00")  # Monday
@@ -81,13 +81,21 @@ def test_each_language_is_announced_in_itself() -> None:
     assert ("menu.option", "pt_PT") in announced  # key 9, in the default languages
 
 
-def test_voiceless_language_is_named_in_its_fallback() -> None:
+def test_voiceless_language_is_announced_in_itself_or_named_in_its_fallback() -> None:
     actions, _ = run("language_more", lang=None)
     gather = actions[0]
     assert isinstance(gather, Gather)
-    by_lang = {p.params["language"].code: p.lang for p in gather.speech  # type: ignore
-               if isinstance(p, Prompt) and p.id == "language.option"}
-    assert by_lang == {"kea": "pt_PT", "pov": "pt_PT", "ff": "fr", "mnk": "fr", "wo": "fr"}
+    voiceless = {"kea": "pt_PT", "pov": "pt_PT", "ff": "fr", "mnk": "fr", "wo": "fr"}
+    announced = {p.lang: p for p in gather.speech
+                 if isinstance(p, Prompt) and p.id == "language.choose" and p.lang in voiceless}
+    assert set(announced) == set(voiceless)
+    for code, fallback in voiceless.items():
+        prompt = announced[code]
+        assert prompt.exact  # in the language itself (a recording), never in another
+        named = prompt.otherwise
+        assert named is not None
+        assert (named.id, named.lang, named.params["language"]) == (
+            "language.option", fallback, LanguageName(code))
 
 
 @pytest.mark.parametrize(("region", "keys"), [("UA", ("7",)), ("CV", ("9", "2")),

@@ -8,7 +8,7 @@ import pytest
 from flask import Flask
 from support import app_config, signed_post, twiml, write_wav
 
-from ivr.engine.speech import menu_speech
+from ivr.engine.speech import language_speech, menu_speech
 from ivr.prompts import variant_id
 from ivr.web import create_app
 
@@ -69,3 +69,20 @@ def test_a_recorded_menu_sentence_is_played_and_the_others_are_still_said(
         assert text in spoken
     with app.test_client().get(f"/audio/wo/{recorded}.wav") as response:
         assert response.status_code == 200
+
+
+def test_a_recorded_language_announcement_is_heard_in_that_language(tmp_path: Path) -> None:
+    runtime = create_app(app_config(IVR_PROMPTS=str(tmp_path))).extensions["ivr"]
+    page = runtime.menu.flow.nodes["language_more"]
+    (wolof,) = [p for p in language_speech(runtime.menu, page, None)
+                if p.id == "language.choose" and p.lang == "wo"]
+    sentence = runtime.resolver.render(wolof, "wo")
+    assert sentence == "Ngir wéy ci wolof, bësal 6."
+    write_wav(tmp_path / "wo" / f"{variant_id(wolof.id, sentence)}.wav")
+    app = create_app(app_config(IVR_PROMPTS=str(tmp_path)))
+    root = twiml(signed_post(app.test_client(), "/voice/input?n=language", {"Digits": "9"}))
+    assert [play.text for play in root.iter("Play")] == [
+        f"/audio/wo/{variant_id(wolof.id, sentence)}.wav"]
+    spoken = " ".join(say.text or "" for say in root.iter("Say"))
+    assert "Wolof" not in spoken  # no longer named in French
+    assert "Para Kabuverdianu, prima 2." in spoken  # not recorded: named in Portuguese

@@ -13,7 +13,7 @@ from datetime import datetime
 import phonenumbers
 
 from ivr.hours import ServiceHours
-from ivr.i18n import LANGUAGES, speaking_language
+from ivr.i18n import speaking_language
 from ivr.menu import Menu, entry_prompt
 from ivr.menu.model import (
     CardNode,
@@ -109,16 +109,15 @@ def language_speech(menu: Menu, node: LanguageNode, suggested: str | None
 
 
 def announce_language(code: str, keys: tuple[str, ...]) -> Prompt:
-    """Say "To continue in <language>, press <keys>" in that language, or name it in its
-    fallback's language when Twilio has no voice for it."""
+    """Say "To continue in <language>, press <keys>" in that language: with its voice, or
+    from a recording of that very sentence where Twilio has none; failing both, name the
+    language in its fallback's language ("Pour le Wolof, appuyez sur 9, puis sur 6")."""
     two = len(keys) == 2
     params: dict[str, Param] = {"key": Key(keys[0])}
     if two:
         params["key2"] = Key(keys[1])
     named = Prompt("language.option_two" if two else "language.option",
                    speaking_language(code).code, {**params, "language": LanguageName(code)})
-    if not LANGUAGES[code].has_tts:
-        return named
     return Prompt("language.choose_two" if two else "language.choose", code, params,
                   exact=True, otherwise=named)
 
