@@ -58,6 +58,8 @@ SILENCE_DBFS = -50.0  # quieter than this (RMS) is refused as silent
 QUIET_DBFS = -35.0  # quieter than this is filed with a warning
 CLIPPED_SAMPLES = 3  # this many samples at full scale is reported as clipping
 HEX_DIGITS = frozenset("0123456789abcdef")
+SENTENCE_NOTE = ("One sentence of {prompt_id}, as callers hear it: read it exactly as "
+                 "written, keys and numbers included.")
 OTHER_AUDIO = {".mp3", ".m4a", ".aac", ".ogg", ".oga", ".opus", ".flac", ".aif", ".aiff",
                ".wma", ".amr", ".caf"}
 
@@ -277,10 +279,13 @@ def script_rows(coverage: Coverage, code: str) -> list[ScriptRow]:
 
 def _row(coverage: Coverage, code: str, name: str, prompt_id: str, text: str,
          status: TextStatus, english: str | None) -> ScriptRow:
-    """Build the script row of a recording ``name`` of prompt ``prompt_id``."""
+    """Build the script row of a recording ``name`` of prompt ``prompt_id``: a sentence
+    gets a note for voice talent, not its prompt's note for translators (about
+    placeholders it no longer has)."""
     source = coverage.sources[prompt_id]
+    note = SENTENCE_NOTE.format(prompt_id=prompt_id) if name != prompt_id else source.note
     return ScriptRow(name, recording_name(code, name), text, status, english or source.text,
-                     " ".join((source.note or "").split()), coverage.is_recorded(name, code))
+                     " ".join((note or "").split()), coverage.is_recorded(name, code))
 
 
 # -- import -------------------------------------------------------------------------------

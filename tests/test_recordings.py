@@ -322,7 +322,9 @@ def test_the_script_lists_each_sentence_after_the_prompts_with_its_english() -> 
     assert (row.prompt_id, row.file, row.text, row.english, row.is_recorded) == (
         name, f"wo/{name}.wav", variant.text, variant.english, True)
     assert row.status is TextStatus.NEEDS_REVIEW  # the status of the Wolof menu.option
-    assert row.note == " ".join((MENU.sources[variant.prompt.id].note or "").split())
+    assert row.note == (f"One sentence of {variant.prompt.id}, as callers hear it: read it "
+                        "exactly as written, keys and numbers included.")
+    assert "{" not in row.note
 
 
 def test_a_current_sentence_is_filed_under_its_name(tmp_path: Path) -> None:
