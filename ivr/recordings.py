@@ -51,7 +51,7 @@ from ivr.audio import (
 from ivr.errors import IvrError
 from ivr.i18n import LANGUAGES, SOURCE_LANGUAGE, Catalogue, fallback_chain, speaking_language
 from ivr.prompts import VARIANT_DIGITS, Source
-from ivr.variants import Variant, by_prompt
+from ivr.variants import Variant, containing
 
 RECORDING_SUFFIX = ".wav"
 SILENCE_DBFS = -50.0  # quieter than this (RMS) is refused as silent
@@ -174,7 +174,7 @@ class Coverage:
         self.recorded = recorded
         self.recordable = tuple(p for p, s in sources.items() if is_recordable(s))
         self.variants: Mapping[str, Mapping[str, Variant]] = variants or {}
-        self._sentences = {code: by_prompt(found) for code, found in self.variants.items()}
+        self._saying = {code: containing(found) for code, found in self.variants.items()}
 
     def sentences(self, code: str) -> Mapping[str, Variant]:
         """Return the recordable sentences of prompts with placeholders in ``code``."""
@@ -204,10 +204,11 @@ class Coverage:
 
     def is_fully_recorded(self, prompt_id: str, code: str) -> bool:
         """Tell whether a caller of ``code`` hears a prompt from recordings in ``code``: its
-        own, or one of each of its sentences when it has placeholders (and sentences)."""
+        own, or, when it has placeholders, one of every sentence that says it (its own
+        sentences, or those it is nested in, as "For {name}" is in an option)."""
         if is_recordable(self.sources[prompt_id]):
             return self.is_recorded(prompt_id, code)
-        names = self._sentences.get(code, {}).get(prompt_id, ())
+        names = self._saying.get(code, {}).get(prompt_id, ())
         return bool(names) and all(self.is_recorded(name, code) for name in names)
 
     def heard(self, prompt_id: str, code: str) -> tuple[Heard, str]:

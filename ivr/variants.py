@@ -2,6 +2,7 @@
 
     fixed_variants(menu, resolver)   per language: variant id -> Variant
     by_prompt(variants)              variant ids grouped by the prompt they are sentences of
+    containing(variants)             variant ids grouped by every prompt they say, nested too
 
 A prompt with placeholders cannot be recorded once for all, but many of its sentences never
 change between calls: "Registos, prima 1." says the same words until an admin edits a label
@@ -128,4 +129,25 @@ def by_prompt(variants: Mapping[str, Variant]) -> dict[str, tuple[str, ...]]:
     return {prompt_id: tuple(names) for prompt_id, names in grouped.items()}
 
 
-__all__ = ["Variant", "by_prompt", "fixed_variants"]
+def containing(variants: Mapping[str, Variant]) -> dict[str, tuple[str, ...]]:
+    """Group variant ids by every prompt with placeholders they say: the sentence's own, and
+    those nested in its parameters ("For {name}" inside an option), in their order."""
+    grouped: dict[str, list[str]] = {}
+    for name, variant in variants.items():
+        for prompt_id in dict.fromkeys(_said(variant.prompt.id, variant.prompt.params)):
+            grouped.setdefault(prompt_id, []).append(name)
+    return {prompt_id: tuple(names) for prompt_id, names in grouped.items()}
+
+
+def _said(prompt_id: str, params: Mapping[str, Param]) -> Iterator[str]:
+    """Yield a prompt's id, then the ids of the messages nested in its parameters."""
+    yield prompt_id
+    for value in params.values():
+        if isinstance(value, Msg):
+            yield from _said(value.id, value.params)
+        elif isinstance(value, Items):
+            for item in value.items:
+                yield from _said(item.id, item.params)
+
+
+__all__ = ["Variant", "by_prompt", "containing", "fixed_variants"]

@@ -310,7 +310,9 @@ def test_a_prompt_with_placeholders_is_heard_recorded_once_each_sentence_is() ->
     assert every.is_fully_recorded("menu.option", "wo")
     assert every.heard("menu.option", "kea") == (Heard.FALLBACK, "pt_PT")
     assert every.heard("closed.next", "wo") == (Heard.FALLBACK, "fr")  # always spoken
-    assert every.language("wo").heard[Heard.RECORDING] == 1
+    recorded = {p for p in MENU.sources if every.heard(p, "wo")[0] is Heard.RECORDING}
+    assert recorded == {"menu.option", "menu.for"}  # "For {name}" is said only in options
+    assert every.language("wo").heard[Heard.RECORDING] == 2
 
 
 def test_the_script_lists_each_sentence_after_the_prompts_with_its_english() -> None:

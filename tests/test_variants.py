@@ -12,7 +12,7 @@ from ivr.menu import load_menu
 from ivr.menu.model import MenuNode
 from ivr.prompts import Items, Moment, Msg, Param, Play, Prompt, Resolver, variant_id
 from ivr.prompts_command import load_texts
-from ivr.variants import Variant, by_prompt, fixed_variants
+from ivr.variants import Variant, by_prompt, containing, fixed_variants
 
 MENU = load_menu(ROOT / "menus")
 CATALOGUES = load_texts(ROOT / "locales")
@@ -117,3 +117,14 @@ def test_a_recorded_sentence_is_played_under_the_name_it_is_listed_with() -> Non
     name, variant = next(iter(variants()["wo"].items()))
     resolver = Resolver(MENU.sources, CATALOGUES, frozenset({("wo", name)}))
     assert resolver.utter(variant.prompt) == Play("wo", name, variant.text)
+
+
+def test_a_prompt_nested_in_sentences_is_grouped_with_every_sentence_that_says_it() -> None:
+    wolof = variants()["wo"]
+    saying = containing(wolof)
+    assert set(by_prompt(wolof)) <= set(saying)
+    for_name = saying["menu.for"]  # "For {name}" is only ever said inside an option
+    assert for_name
+    assert "menu.for" not in by_prompt(wolof)
+    assert {wolof[name].prompt.id for name in for_name} == {"menu.option"}
+    assert set(for_name) < set(by_prompt(wolof)["menu.option"])
