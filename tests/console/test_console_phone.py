@@ -3,14 +3,17 @@ shape of ``ivr call --json`` plus what the page shows; and the phone's page."""
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from support import signed_post
 
 from console.conftest import csrf_of
+from ivr.web.console.twin import TWIN_LOG_PREFIX
 
 AT = "2026-03-02T10:00"  # a Monday morning: every service is open
 
@@ -171,3 +174,18 @@ def test_the_phone_page_has_a_labelled_keypad_and_fields(admin: FlaskClient) -> 
                     'role="log"', 'value="2026-03-02T10:00"', "phone.js"):
         assert control in page
     assert page.count('class="key"') == 12
+
+
+def test_a_test_call_is_marked_as_such_in_the_servers_log(
+        admin: FlaskClient, app: Flask, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="ivr.web")
+    phone(admin, "2")
+    twin = [r.getMessage() for r in caplog.records if r.name == "ivr.web.voice"]
+    assert twin
+    assert all(message.startswith(TWIN_LOG_PREFIX + "call CA") for message in twin)
+    caplog.clear()
+    signed_post(app.test_client(), "/voice/incoming",
+                {"CallSid": "CA" + "7" * 32, "From": "+351912345678", "To": "+351808257257"})
+    real = [r.getMessage() for r in caplog.records if r.name == "ivr.web.voice"]
+    assert real
+    assert not any(message.startswith(TWIN_LOG_PREFIX) for message in real)

@@ -11,12 +11,15 @@ Rules of this module:
 - its webhooks are signed and checked, with a token of its own, as ``ivr call`` does;
 - what its webhooks learn about the call (the nodes reached, the language, the outcomes)
   is kept in memory by ``CallWatch`` for the console to show, and written nowhere;
-- nothing of it outlives the call: the store is closed and its folder removed.
+- nothing of it outlives the call: the store is closed and its folder removed;
+- what the shared webhook code logs for it starts with ``TWIN_LOG_PREFIX``, so that a test
+  call from the console is never mistaken for a real one in the server's log.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import logging
 import shutil
 import tempfile
 from collections.abc import Iterator, Mapping
@@ -26,7 +29,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, current_app, has_app_context
 
 from ivr.clock import Clock
 from ivr.config import sms_enabled
@@ -36,6 +39,33 @@ from ivr.web import audio, errors, security, voice
 from ivr.web.recorder import CallRecorder
 from ivr.web.runtime import RUNTIME_KEY, AnswerCache, Runtime
 from ivr.web.twilio_api import TwilioMessenger, TwilioTelephony, make_client
+
+TWIN_KEY = "IVR_CONSOLE_TWIN"  # set in the twin's config
+TWIN_LOG_PREFIX = "console test call: "
+#: The loggers of the webhook code the twin shares with the helpline.
+SHARED_LOGGERS = ("ivr.web.voice", "ivr.web.errors", "ivr.web.security", "ivr.web.twilio_api")
+
+
+class TwinLogMarker(logging.Filter):
+    """Mark what the shared webhook code logs while it serves a twin."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Prefix the record when it is logged inside the twin; never drop it."""
+        in_twin = has_app_context() and bool(current_app.config.get(TWIN_KEY))
+        if in_twin and not str(record.msg).startswith(TWIN_LOG_PREFIX):
+            record.msg = TWIN_LOG_PREFIX + str(record.msg)
+        return True
+
+
+_MARKER = TwinLogMarker()
+
+
+def mark_twin_logs() -> None:
+    """Put the marker on the shared loggers, once per process."""
+    for name in SHARED_LOGGERS:
+        shared = logging.getLogger(name)
+        if _MARKER not in shared.filters:
+            shared.addFilter(_MARKER)
 
 
 @dataclass(frozen=True)
@@ -94,11 +124,13 @@ def twin_app(parent: Runtime, config: Mapping[str, Any], clock: Clock, http_clie
     folder = Path(tempfile.mkdtemp(prefix="ivr-console-"))
     settings = {**config, "IVR_AUTH_TOKEN": auth_token, "TWILIO_ACCOUNT_SID": account_sid,
                 "IVR_VALIDATE_SIGNATURES": True, "IVR_PUBLIC_BASE_URL": "",
-                "IVR_TWILIO_API_URL": "", "IVR_DATABASE_URL": "", "IVR_INSTANCE": str(folder)}
+                "IVR_TWILIO_API_URL": "", "IVR_DATABASE_URL": "", "IVR_INSTANCE": str(folder),
+                TWIN_KEY: True}
     store = None
     try:
         app = Flask("ivr.web")
         app.config.from_mapping(settings)
+        mark_twin_logs()
         security.init_app(app)
         client = make_client(app.config, http_client)
         store = open_store(None, folder, settings_from(app.config).privacy)
