@@ -141,6 +141,27 @@ def test_the_entity_leaving_ends_the_room_and_frees_the_interpreter(tmp_path: Pa
         assert (five.claimed_by, five.calls_taken) == (None, 1)
 
 
+@pytest.mark.parametrize(("interpreter", "hears"), [
+    ("answer:1:ring=18:talk=600",  # staff hear Portuguese: "no longer waiting for you"
+     "Lamentamos, esta interpretação já não está disponível. Obrigado."),
+    ("no-answer", ""),  # nobody else is rung
+])
+def test_without_a_status_callback_an_entity_gone_is_noticed_through_the_rest_api(
+        tmp_path: Path, interpreter: str, hears: str) -> None:
+    """The number's status callback is not set: the entity's hangup at 2:25, while its job
+    number is read, reaches the app only when it asks Twilio, before each interpreter."""
+    result = phone(tmp_path, *UKRAINIAN_NOW, "#", dial_default=interpreter, hangup_after=145)
+    assert placed(result) == [phone_of("stt_005")]
+    assert heard_by_others(result) == hears  # no whisper, no room, no migrant rung
+    assert not [s for s in result.steps if s.verb == "Dial" and s.leg != result.call_sid]
+    session = only_session(tmp_path)
+    assert (session.status, session.outcome, session.started_at) == (
+        SessionStatus.ENDED, "abandoned", None)
+    assert sorted(leg.role.value for leg in session.legs) == ["entity", "interpreter"]
+    with store_of(tmp_path) as store:
+        assert all(agent.claimed_by is None for agent in store.agents(parse_at(AT)))
+
+
 @pytest.mark.parametrize(("hangup_after", "in_room"), [
     (145, False),  # the job number is being read at 2:25
     (153, True),  # waiting in the room from about 2:27; stt_005 would answer at 2:37

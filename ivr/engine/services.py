@@ -93,6 +93,10 @@ class Telephony(Protocol):
         """End a live call."""
         ...
 
+    def call_status(self, call_sid: str) -> str:
+        """Return a call's status as Twilio knows it now (``in-progress``, ``completed``…)."""
+        ...
+
     def set_end_on_exit(self, conference: str, call_sid: str, end_on_exit: bool) -> bool:
         """Say whether a participant leaving the named conference ends it for everyone."""
         ...

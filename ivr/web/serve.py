@@ -93,8 +93,8 @@ def _announce(public: str, local: str, token: str, token_note: str) -> None:
     """Print the webhook URL for Twilio and how to phone this server with the simulator."""
     click.echo(f"Webhook for Twilio (A call comes in, HTTP POST): {public}/voice/incoming")
     click.echo(f"Call status callback (HTTP POST):                {public}/voice/status")
-    click.echo("  (set it too: without it calls have no end time, and an interpreted call whose "
-               "caller hangs up before the interpreter answers goes unnoticed)")
+    click.echo("  (set it too: without it calls have no end time, and an interpreter is still "
+               "rung for an STT caller who has hung up, until they answer)")
     sign = f" --auth-token {token}" if token else ""
     click.echo("Phone it with the simulator from another terminal" + token_note + ":")
     click.echo(f"  ivr call --url {local}/voice/incoming{sign}")

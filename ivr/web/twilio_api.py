@@ -116,6 +116,10 @@ class TwilioTelephony:
         self._call(lambda: self.client.calls(call_sid).update(status="completed"))
         return True
 
+    def call_status(self, call_sid: str) -> str:
+        """Return a call's status as Twilio knows it now."""
+        return str(self._call(lambda: self.client.calls(call_sid).fetch()).status)
+
     def set_end_on_exit(self, conference: str, call_sid: str, end_on_exit: bool) -> bool:
         """Say whether a participant leaving the live conference named so ends it."""
         rooms = self._call(lambda: self.client.conferences.list(friendly_name=conference,

@@ -96,8 +96,9 @@ def has_live(session: Session, role: str) -> bool:
     return any(leg.role == role and leg.status not in ENDED | {"dropped"} for leg in session.legs)
 
 
-def close(turn: Turn, session: Session) -> None:
-    """End the session: release the interpreter and hang up whoever is still being rung."""
+def close(turn: Turn, session: Session, keep: str | None = None) -> None:
+    """End the session: release the interpreter and hang up whoever is still being rung,
+    except the call ``keep``, which is being answered with a goodbye."""
     now = turn.now
     sessions = turn.services.need_sessions()
     outcome = "completed" if session.started_at else "abandoned"
@@ -106,9 +107,22 @@ def close(turn: Turn, session: Session) -> None:
     for leg in session.legs:
         if leg.role == "entity":
             sessions.update_leg(leg.call_sid, status="completed", ended_at=now)
-        elif leg.status not in ENDED and leg.outcome not in JOINED:
+        elif leg.status not in ENDED and leg.outcome not in JOINED and leg.call_sid != keep:
             with contextlib.suppress(IvrError):
                 turn.services.need_telephony().hangup_call(leg.call_sid)
+
+
+def entity_gone(turn: Turn, session: Session) -> bool:
+    """Ask Twilio whether the entity's call has ended, before an interpreter is rung or
+    joined for it. Its status callback says so too, but only where the number's status
+    callback is set; when Twilio cannot be asked, the session goes on."""
+    if not session.entity_call_sid:
+        return False
+    try:
+        status = turn.services.need_telephony().call_status(session.entity_call_sid)
+    except IvrError:
+        return False
+    return status in ENDED
 
 
 def live_leg(session: Session, role: str) -> Leg | None:

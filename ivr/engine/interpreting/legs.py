@@ -24,6 +24,8 @@ from ivr.engine.interpreting.calls import (
     LIVE,
     call_interpreter,
     call_migrant,
+    close,
+    entity_gone,
     leg_of,
     live_leg,
     room,
@@ -55,6 +57,10 @@ def on_whisper(turn: Turn, node: InterpretingNode) -> Result:
     agent = turn.state.tried[-1] if turn.state.tried else ""
     if session is None or session.status not in LIVE or not agent:
         return (Hangup(),), turn.state
+    if turn.event.digits in ("", ACCEPT_KEY) and entity_gone(turn, session):
+        with contextlib.suppress(IvrError):
+            close(turn, session, keep=turn.event.call_sid)
+        return (Speak(sp.say(staff_langs(turn), "stt.whisper_gone")), Hangup()), turn.state
     if turn.event.digits == ACCEPT_KEY:
         return _accept(turn, node, session, agent)
     if turn.event.digits:
@@ -135,7 +141,11 @@ def _ended(turn: Turn, node: InterpretingNode) -> None:
 
 
 def next_interpreter(turn: Turn, node: InterpretingNode, session: Session) -> None:
-    """Ring the next free interpreter, or tell the entity nobody could be found."""
+    """Ring the next free interpreter, or tell the entity nobody could be found; nobody is
+    rung for an entity who has hung up meanwhile."""
+    if entity_gone(turn, session):
+        close(turn, session)
+        return
     name, tried, since = session.conference or "", turn.state.tried, turn.state.since
     release(turn, name)
     late = bool(since) and unix(turn.now) - since > node.reconnect_within
