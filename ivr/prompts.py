@@ -180,17 +180,18 @@ class Resolver:
             return _say(speech.text, speech.lang)
         chain = (speech.lang,) if speech.exact else fallback_chain(speech.lang)
         for code in chain:
-            if not speech.params:
-                if (code, speech.id) in self.recorded:
-                    return Play(code, speech.id, self.render(speech, code))
-            elif code in self._recorded_languages:
-                text = self.render(speech, code)
-                if text is not None and (code, variant_id(speech.id, text)) in self.recorded:
-                    return Play(code, variant_id(speech.id, text), text)
+            if not speech.params and (code, speech.id) in self.recorded:
+                return Play(code, speech.id, self.render(speech, code))
+            sentence = bool(speech.params) and code in self._recorded_languages
+            if not (sentence or LANGUAGES[code].has_tts):
+                continue
+            text = self.render(speech, code)  # once, for the recording and the voice
+            if text is None:
+                continue
+            if sentence and (code, name := variant_id(speech.id, text)) in self.recorded:
+                return Play(code, name, text)
             if LANGUAGES[code].has_tts:
-                text = self.render(speech, code)
-                if text is not None:
-                    return _say(text, code)
+                return _say(text, code)
         if speech.otherwise is not None:
             return self.utter(speech.otherwise)
         raise CatalogueError(f"prompt {speech.id!r} cannot be said in {speech.lang!r}")

@@ -77,9 +77,7 @@ def _spoken(menu: Menu, code: str) -> Iterator[Prompt]:
         elif isinstance(node, CardNode):
             yield from _prompts(sp.say_all(langs, node.say)
                                 + sp.card_speech(menu, node.entry, FIXED_NOW, langs))
-            yield from sp.option(langs, Msg("card.connect"), node.connect_key)
-            yield from sp.option(langs, Msg("card.sms"), node.sms_key)
-            yield from sp.footer(menu, langs, node.back is not None)
+            yield from sp.card_keys(menu, node, langs, connect=True, sms=True)
         elif isinstance(node, ClosedNode):
             name = Msg(entry_prompt(node.entry or node.service))
             yield from sp.closed_speech(menu.hours[node.service], name, FIXED_NOW, langs)

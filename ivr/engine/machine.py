@@ -212,11 +212,8 @@ def _enter_card(turn: Turn, node: CardNode) -> Result:
     speech: tuple[Speech, ...] = ()
     if turn.state.phase != OPTIONS_ONLY:
         speech = sp.say_all(langs, node.say) + sp.card_speech(menu, node.entry, turn.now, langs)
-    if sp.is_connectable(menu, menu.entry(node.entry), turn.now):
-        speech += sp.option(langs, Msg("card.connect"), node.connect_key)
-    if turn.event.caller.can_sms:
-        speech += sp.option(langs, Msg("card.sms"), node.sms_key)
-    speech += sp.footer(menu, langs, node.back is not None)
+    speech += sp.card_keys(menu, node, langs, sms=turn.event.caller.can_sms,
+                           connect=sp.is_connectable(menu, menu.entry(node.entry), turn.now))
     return listen(turn, speech, timeout=node.timeout), turn.state
 
 

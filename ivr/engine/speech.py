@@ -190,6 +190,18 @@ def card_speech(menu: Menu, entry_id: str, now: datetime, langs: Langs) -> tuple
     return speech
 
 
+def card_keys(menu: Menu, node: CardNode, langs: Langs, *, connect: bool, sms: bool
+              ) -> tuple[Prompt, ...]:
+    """Offer a card's keys: connecting (when the entry is open), the details by text message
+    (to a mobile), then repeat and back."""
+    speech: tuple[Prompt, ...] = ()
+    if connect:
+        speech += option(langs, Msg("card.connect"), node.connect_key)
+    if sms:
+        speech += option(langs, Msg("card.sms"), node.sms_key)
+    return speech + footer(menu, langs, node.back is not None)
+
+
 def _card_hours(hours: ServiceHours, now: datetime, langs: Langs) -> tuple[Prompt, ...]:
     """Say a card's hours and whether it is open at this moment."""
     speech = say(langs, "card.hours", {"hours": hours_param(hours)})

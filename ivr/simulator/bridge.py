@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ivr.simulator import behaviour
-from ivr.simulator.kernel import Event, Flow
+from ivr.simulator.kernel import Event, Flow, Interrupt
 from ivr.simulator.legs import Leg
+from ivr.simulator.outcomes import HungUp
 
 if TYPE_CHECKING:
     from ivr.simulator.interpreter import LegRunner
@@ -77,8 +78,9 @@ def bridge_seconds(
     """Keep two legs connected until someone hangs up; return the seconds and who ended it.
 
     The bridge ends at the first of: the other party's talk time (``"party"``), the caller's
-    own talk time when scripted (``"caller"``), the Dial's timeLimit (``"limit"``), the
-    caller pressing * with hangupOnStar (``"star"``), or ``other_left`` firing.
+    own talk time when scripted, or the caller hanging up (``"caller"``), the Dial's
+    timeLimit (``"limit"``), the caller pressing * with hangupOnStar (``"star"``), or
+    ``other_left`` firing. A REST redirect of the caller still interrupts it.
     """
     kernel = runner.world.kernel
     started = kernel.now
@@ -94,6 +96,10 @@ def bridge_seconds(
     timer = kernel.timeout(limits[ender])
     try:
         fired = yield kernel.any_of([timer, *([other_left] if other_left else [])])
+    except Interrupt as interrupt:
+        if not isinstance(interrupt.cause, HungUp):
+            raise
+        return round(kernel.now - started), "caller"
     finally:
         kernel.cancel(timer)
     if fired is not timer:

@@ -134,12 +134,10 @@ def call_parties(runner: LegRunner, spec: DialSpec, parties: list[Party]) -> Flo
     if winner is None:
         return DialResult(_status(attempts), first_sid, 0, False, numbers=numbers)
     runner.leg.answer(world.kernel.now)  # with answerOnBridge, the call is answered only now
-    bridged_at = world.kernel.now
     try:
-        talked = yield from unless_hung_up(bridge_seconds(runner, spec, winner.leg, star_at))
+        seconds, ender = yield from bridge_seconds(runner, spec, winner.leg, star_at)
     finally:  # also when the REST API moves the caller mid-call
         world.close_leg(winner.leg, CallEnd(EndReason.HANGUP))
-    seconds, ender = talked or (round(world.kernel.now - bridged_at), "caller")
     return DialResult(
         "completed", winner.leg.sid, seconds, True, ender == "caller", numbers=numbers
     )

@@ -135,12 +135,7 @@ def dial_queue(runner: LegRunner, spec: DialSpec, noun: ET.Element) -> Flow[Dial
             return DialResult(status, member.leg.sid, 0, False, True, queue=queue.name)
         if dequeue.ended.triggered:
             return DialResult("completed", member.leg.sid, 0, False, queue=queue.name)
-        bridged_at = kernel.now
-        talked = bridge_seconds(runner, spec, member.leg, None, dequeue.ended)
-        seconds, ender = (yield from unless_hung_up(talked)) or (
-            round(kernel.now - bridged_at),
-            "caller",
-        )
+        seconds, ender = yield from bridge_seconds(runner, spec, member.leg, None, dequeue.ended)
         hung_up = {"party": member.leg.sid, "caller": runner.leg.sid}.get(ender)
     finally:
         if not dequeue.ended.triggered:

@@ -126,12 +126,12 @@ def call_ended(menu: Menu, call_sid: str, now: datetime, services: Services) -> 
     interpreter or migrant still being rung, so nobody else is rung for a call that has
     gone. Tell whether a session was closed.
     """
-    session = services.need_sessions().session_by_conference(room_name(call_sid))
-    if session is None or session.status not in LIVE or session.entity_call_sid != call_sid:
-        return False
     node = next((key for key, found in menu.flow.nodes.items() if found.kind == "interpreting"),
                 None)
-    if node is None:  # reloaded without the service: its claims are already released
+    if node is None:  # no such service (or reloaded without it): nothing to look up
+        return False
+    session = services.need_sessions().session_by_conference(room_name(call_sid))
+    if session is None or session.status not in LIVE or session.entity_call_sid != call_sid:
         return False
     event = Event(EventKind.LEG, call_sid=call_sid, call_status="completed")
     close(Turn(menu, CallState(node), event, now, services), session)
